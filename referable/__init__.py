@@ -1,0 +1,1 @@
+"""Referable: the referral and introductions engine for professional practices."""
