@@ -72,6 +72,14 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REFERABLE_APPS = [
     "referable.practices",
     "referable.people",
+    "referable.outbox",
+    "referable.clients",
+    "referable.introductions",
+    "referable.partners",
+    "referable.events",
+    "referable.agenda",
+    "referable.records",
+    "referable.insight",
 ]
 
 INSTALLED_APPS = [

@@ -2,7 +2,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from referable.practices.models import ApiToken
-from referable.practices.tenancy import practice_scope
+from referable.practices.tenancy import acting_as, practice_scope
 
 API_PATH = "/api/"
 TOKEN_TOUCH_INTERVAL = 60  # seconds; avoids a write on every API call
@@ -32,7 +32,7 @@ class PracticeScopeMiddleware:
             self._touch(token)
         user = request.user
         if user.is_authenticated and user.practice_id:
-            with practice_scope(user.practice_id):
+            with practice_scope(user.practice_id), acting_as(user):
                 return self.get_response(request)
         return self.get_response(request)
 

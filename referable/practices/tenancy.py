@@ -2,8 +2,22 @@
 request (commands, the worker, tests) goes through ``practice_scope``."""
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django_scopes import scope
+
+#: who is acting right now (the request's user, or the user a command acts as); read by
+#: the audit trail so that services need not pass it down through every call
+current_user: ContextVar = ContextVar("current_user", default=None)
+
+
+@contextmanager
+def acting_as(user):
+    token = current_user.set(user)
+    try:
+        yield
+    finally:
+        current_user.reset(token)
 
 
 @contextmanager
