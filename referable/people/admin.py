@@ -8,7 +8,7 @@ from referable.practices.admin import PracticeAdmin, site
 class PersonAdmin(PracticeAdmin):
     list_display = ("full_name", "organization", "category", "do_not_contact")
     list_filter = ("category", "do_not_contact")
-    search_fields = ("search_text",)
+    search_fields = ("last_name", "first_name", "organization")
     exclude = ("practice", "owner", "source_person")
 
 

@@ -2,7 +2,9 @@
 connections of every kind and sentiment, built with bulk inserts so that
 ``referable demo --people 200000`` finishes in well under two minutes."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from referable.people.models import (
     Connection,
@@ -10,8 +12,11 @@ from referable.people.models import (
     Person,
     Phone,
     ResearchBrief,
+    SearchTerm,
     normalize_phone,
 )
+from referable.people.search import terms_for
+from referable.practices.bulk import insert_rows, inserted_ids
 from referable.practices.demo import DemoPlan
 
 FIRST = [
@@ -299,6 +304,9 @@ CONNECTION_NOTES = [
 ]
 
 
+BATCH = 5000
+
+
 def _category_counts(total: int) -> dict[str, int]:
     clients = round(total * 0.2)
     partners = max(12, round(total * 0.008))
@@ -311,147 +319,185 @@ def _category_counts(total: int) -> dict[str, int]:
     }
 
 
-def _new_person(
-    plan: DemoPlan, practice, category: str, index: int, owners
-) -> tuple[Person, list[str], list[str]]:
+def _slug(text: str) -> str:
+    return text.lower().replace(" ", "").replace("'", "")
+
+
+PERSON_FIELDS = (
+    "practice",
+    "first_name",
+    "last_name",
+    "title",
+    "organization",
+    "industry",
+    "city",
+    "notes",
+    "category",
+    "owner",
+    "do_not_contact",
+    "do_not_contact_since",
+    "do_not_contact_reason",
+    "legal_basis",
+    "source",
+    "source_detail",
+    "sort_name",
+    "created_at",
+    "updated_at",
+)
+
+
+def _new_person(plan: DemoPlan, category: str, index: int, owner_ids: list[int]):
+    """One person as a row of PERSON_FIELDS, with their e-mails and phones."""
     rng = plan.rng
     first, last = rng.choice(FIRST), rng.choice(LAST).replace("-", " ")
     industry, suffix = rng.choice(ORG_KINDS)
     organization = f"{rng.choice(ORG_WORDS)} {suffix}" if rng.random() < 0.85 else ""
+    domain = _slug(organization.split()[0]) if organization else "mail"
     emails = []
     if rng.random() < 0.88:
-        emails.append(
-            f"{first}.{last}.{index}@{'mail' if not organization else organization.split()[0]}.example".lower()
-            .replace(" ", "")
-            .replace("'", "")
-        )
+        emails.append(f"{_slug(first)}.{_slug(last)}.{index}@{domain}.example")
     if rng.random() < 0.15:
-        emails.append(
-            f"{first[0]}{last}{index}@home.example".lower().replace(" ", "").replace("'", "")
-        )
+        emails.append(f"{_slug(first[0] + last)}{index}@home.example")
     phones = [f"+1 (617) 555-{index % 10000:04d}"] if rng.random() < 0.7 else []
     dnc = rng.random() < 0.03
-    person = Person(
-        practice=practice,
-        first_name=first,
-        last_name=last,
-        title=rng.choice(TITLES),
-        organization=organization,
-        industry=industry,
-        city=rng.choice(CITIES),
-        notes=rng.choice(NOTES),
-        category=category,
-        owner=rng.choice(owners),
-        do_not_contact=dnc,
-        do_not_contact_since=plan.today - timedelta(days=rng.randint(10, 400)) if dnc else None,
-        do_not_contact_reason="Asked not to be contacted by phone or e-mail." if dnc else "",
-        legal_basis=(
-            Person.LegalBasis.CONTRACT
-            if category == Person.Category.CLIENT
-            else rng.choice([Person.LegalBasis.LEGITIMATE_INTEREST, Person.LegalBasis.CONSENT])
-        ),
-        source=rng.choice(
-            [
-                Person.Source.INTRODUCTION,
-                Person.Source.DIRECT,
-                Person.Source.EVENT,
-                Person.Source.PARTNER,
-                Person.Source.IMPORT,
-            ]
-        ),
-        created_at=_aware_days_ago(plan, rng.randint(30, 900)),
+    if category == Person.Category.CLIENT:
+        basis = Person.LegalBasis.CONTRACT
+    else:
+        basis = rng.choice([Person.LegalBasis.LEGITIMATE_INTEREST, Person.LegalBasis.CONSENT])
+    source = rng.choice(
+        [
+            Person.Source.INTRODUCTION,
+            Person.Source.DIRECT,
+            Person.Source.EVENT,
+            Person.Source.PARTNER,
+            Person.Source.IMPORT,
+        ]
     )
-    person.refresh_denormalized(emails)
-    return person, emails, phones
+    created = _aware_days_ago(plan, rng.randint(30, 900))
+    row = (
+        plan.practice.pk,
+        first,
+        last,
+        rng.choice(TITLES),
+        organization,
+        industry,
+        rng.choice(CITIES),
+        rng.choice(NOTES),
+        category,
+        rng.choice(owner_ids),
+        dnc,
+        plan.today - timedelta(days=rng.randint(10, 400)) if dnc else None,
+        "Asked not to be contacted by phone or e-mail." if dnc else "",
+        basis,
+        source,
+        "",
+        f"{last} {first}".lower(),
+        created,
+        created,
+    )
+    return row, emails, phones
 
 
 def _aware_days_ago(plan: DemoPlan, days: int):
-    from datetime import datetime, time
-
     return datetime.combine(plan.today - timedelta(days=days), time(10), tzinfo=plan.practice.zone)
 
 
-BATCH = 2000
-
-
 def build(practice, plan: DemoPlan) -> None:
-    owners = plan.professionals
-    counts = _category_counts(plan.people)
+    owner_ids = [user.pk for user in plan.professionals]
     ids: dict[str, list[int]] = {}
     index = 0
-    for category, count in counts.items():
+    for category, count in _category_counts(plan.people).items():
         ids[category] = []
         for start in range(0, count, BATCH):
-            rows = [
-                _new_person(plan, practice, category, index + i, owners)
+            batch = [
+                _new_person(plan, category, index + i, owner_ids)
                 for i in range(min(BATCH, count - start))
             ]
-            index += len(rows)
-            created = Person.objects.bulk_create([row[0] for row in rows], batch_size=BATCH)
-            ids[category].extend(p.pk for p in created)
-            _bulk_contact_points(practice, created, rows)
+            index += len(batch)
+            insert_rows(Person, PERSON_FIELDS, (row for row, _e, _p in batch))
+            created = inserted_ids(Person, practice, len(batch))
+            ids[category].extend(created)
+            _insert_contact_points(practice, created, batch)
             plan.progress("people", index, plan.people)
     plan.shared["people"] = ids
     _build_briefs(practice, plan, ids)
     _build_connections(practice, plan, ids)
 
 
-def _bulk_contact_points(practice, created, rows) -> None:
-    emails, phones = [], []
-    for person, (_p, person_emails, person_phones) in zip(created, rows, strict=True):
-        emails += [
-            EmailAddress(practice=practice, person=person, address=a, position=i)
-            for i, a in enumerate(person_emails)
-        ]
+def _insert_contact_points(practice, person_ids: list[int], batch) -> None:
+    now = timezone.now()
+    emails, phones, terms = [], [], []
+    for pid, (row, person_emails, person_phones) in zip(person_ids, batch, strict=True):
+        emails += [(practice.pk, pid, a, i, now, now) for i, a in enumerate(person_emails)]
         phones += [
-            Phone(
-                practice=practice,
-                person=person,
-                number=n,
-                normalized=normalize_phone(n),
-                position=i,
-            )
+            (practice.pk, pid, n, normalize_phone(n), i, now, now)
             for i, n in enumerate(person_phones)
         ]
-    EmailAddress.objects.bulk_create(emails, batch_size=BATCH)
-    Phone.objects.bulk_create(phones, batch_size=BATCH)
+        first, last, organization = row[1], row[2], row[4]
+        terms += [
+            (practice.pk, pid, t) for t in terms_for(first, last, organization, person_emails)
+        ]
+    insert_rows(
+        EmailAddress,
+        ("practice", "person", "address", "position", "created_at", "updated_at"),
+        emails,
+    )
+    insert_rows(
+        Phone,
+        ("practice", "person", "number", "normalized", "position", "created_at", "updated_at"),
+        phones,
+    )
+    insert_rows(SearchTerm, ("practice", "person", "term"), terms)
 
 
 def _build_briefs(practice, plan: DemoPlan, ids) -> None:
     rng = plan.rng
     prospects = ids[Person.Category.PROSPECT]
     chosen = rng.sample(prospects, k=min(len(prospects), max(20, len(prospects) // 4)))
-    ResearchBrief.objects.bulk_create(
-        [
-            ResearchBrief(
-                practice=practice,
-                person_id=pid,
-                industry=rng.choice(
+    now = timezone.now()
+    insert_rows(
+        ResearchBrief,
+        (
+            "practice",
+            "person",
+            "industry",
+            "market",
+            "competitors",
+            "notes",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (
+                practice.pk,
+                pid,
+                rng.choice(
                     [
                         "Consolidating fast; margins under pressure.",
                         "Steady, regulated, slow to change.",
                         "Growing 10% a year; hiring is the bottleneck.",
                     ]
                 ),
-                market=rng.choice(
+                rng.choice(
                     [
                         "Regional, mostly New England.",
                         "National, B2B.",
                         "Local families and small businesses.",
                     ]
                 ),
-                competitors=rng.choice(
+                rng.choice(
                     [
                         "Two national chains and a local co-op.",
                         "Private-equity backed roll-ups.",
                         "Mostly small independents.",
                     ]
                 ),
-                notes="Ask about succession plans." if rng.random() < 0.5 else "",
+                "Ask about succession plans." if rng.random() < 0.5 else "",
+                now,
+                now,
             )
             for pid in chosen
-        ],
-        batch_size=BATCH,
+        ),
     )
 
 
@@ -471,25 +517,39 @@ def _build_connections(practice, plan: DemoPlan, ids) -> None:
         if a != b:
             pairs.add((min(a, b), max(a, b)))
     kinds = [k for k, _ in Connection.Kind.choices]
-    batch: list[Connection] = []
-    done = 0
-    for a, b in sorted(pairs):
-        batch.append(
-            Connection(
-                practice=practice,
-                person_a_id=a,
-                person_b_id=b,
-                kind=rng.choice(kinds),
-                closeness=rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 3, 3, 2])[0],
-                sentiment=rng.choices(["positive", "neutral", "negative"], weights=[6, 3, 1])[0],
-                notes=rng.choice(CONNECTION_NOTES),
-                noted_on=plan.today - timedelta(days=rng.randint(1, 700)),
-            )
+    now = timezone.now()
+    fields = (
+        "practice",
+        "person_a",
+        "person_b",
+        "kind",
+        "closeness",
+        "sentiment",
+        "notes",
+        "noted_on",
+        "created_at",
+        "updated_at",
+    )
+    ordered = sorted(pairs)
+    for start in range(0, len(ordered), BATCH * 5):
+        chunk = ordered[start : start + BATCH * 5]
+        insert_rows(
+            Connection,
+            fields,
+            (
+                (
+                    practice.pk,
+                    a,
+                    b,
+                    rng.choice(kinds),
+                    rng.choices([1, 2, 3, 4, 5], weights=[1, 2, 3, 3, 2])[0],
+                    rng.choices(["positive", "neutral", "negative"], weights=[6, 3, 1])[0],
+                    rng.choice(CONNECTION_NOTES),
+                    plan.today - timedelta(days=rng.randint(1, 700)),
+                    now,
+                    now,
+                )
+                for a, b in chunk
+            ),
         )
-        if len(batch) >= BATCH:
-            Connection.objects.bulk_create(batch, batch_size=BATCH)
-            done += len(batch)
-            batch = []
-            plan.progress("connections", done, len(pairs))
-    Connection.objects.bulk_create(batch, batch_size=BATCH)
-    plan.progress("connections", len(pairs), len(pairs))
+        plan.progress("connections", start + len(chunk), len(ordered))

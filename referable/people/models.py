@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django_scopes import ScopedManager
 
 from referable.practices.models import PracticeOwned
 
@@ -95,9 +96,8 @@ class Person(PracticeOwned):
         help_text="Who gave us this person's details, when it was not the person themselves.",
     )
 
-    # Denormalized for search and ordering at firm scale (see people/services.py).
+    # Denormalized for ordering at firm scale; search uses SearchTerm (people/search.py).
     sort_name = models.CharField(max_length=210, editable=False, default="")
-    search_text = models.CharField(max_length=1000, editable=False, default="")
 
     class Meta:
         ordering = ["sort_name", "id"]
@@ -134,10 +134,28 @@ class Person(PracticeOwned):
         reason = f": {self.do_not_contact_reason}" if self.do_not_contact_reason else ""
         return f"{self.full_name} asked not to be contacted{when}{reason}."
 
-    def refresh_denormalized(self, emails: list[str] | None = None) -> None:
+    def refresh_denormalized(self) -> None:
         self.sort_name = f"{self.last_name} {self.first_name}".strip().lower()[:210]
-        parts = [self.first_name, self.last_name, self.organization, *(emails or [])]
-        self.search_text = " ".join(p for p in parts if p).lower()[:1000]
+
+
+class SearchTerm(models.Model):
+    """One word a person is found under (see people/search.py). Derived from the
+    person's fields by the services; it carries the practice like every domain row but
+    no timestamps, as there are millions of them at firm scale."""
+
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="search_terms")
+    term = models.CharField(max_length=64)
+
+    objects = ScopedManager(practice="practice")
+
+    class Meta:
+        indexes = [models.Index(fields=["practice", "term", "person"], name="search_term")]
+
+    def __str__(self) -> str:
+        return self.term
 
 
 class EmailAddress(PracticeOwned):

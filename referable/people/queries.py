@@ -2,17 +2,26 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from referable.people.models import Connection, EmailAddress, Person, Phone
+from referable.people.models import Connection, EmailAddress, Person, Phone, SearchTerm
+from referable.people.search import prefix_range, query_words
+
+
+def matching_person_ids(query: str) -> QuerySet[Person]:
+    """Ids of the people with, for every word of ``query``, a word of their name,
+    organization or e-mail starting with it (see people/search.py). Other areas filter
+    with it: ``Client.objects.filter(person__in=matching_person_ids(q))``."""
+    people = Person.objects.all()
+    for word in query_words(query):
+        low, high = prefix_range(word)
+        matching = SearchTerm.objects.filter(term__gte=low, term__lt=high).values("person_id")
+        people = people.filter(pk__in=matching)
+    return people.values("pk")
 
 
 def search_people(query: str = "", category: str = "") -> QuerySet[Person]:
-    """People whose name, organization or e-mail contains every word of ``query``.
-
-    ``search_text`` is a lower-cased copy of those fields kept by the services, so one
-    indexed column is scanned rather than a join per e-mail address."""
     people = Person.objects.all()
-    for word in query.lower().split()[:5]:
-        people = people.filter(search_text__contains=word)
+    if query_words(query):
+        people = people.filter(pk__in=matching_person_ids(query))
     if category:
         people = people.filter(category=category)
     return people.order_by("sort_name", "id")

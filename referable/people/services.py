@@ -9,7 +9,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 
-from referable.people.models import Connection, EmailAddress, Person, Phone, ResearchBrief
+from referable.people.models import (
+    Connection,
+    EmailAddress,
+    Person,
+    Phone,
+    ResearchBrief,
+    SearchTerm,
+)
+from referable.people.search import terms_for
 
 PERSON_FIELDS = (
     "first_name",
@@ -90,24 +98,31 @@ def _replace_contact_points(person: Person, emails: list[str], phones: list[str]
 
 
 def _save_person(person: Person, emails: list[str] | None, phones: list[str] | None) -> Person:
+    """Saves the person, replaces the contact points given (None keeps them) and
+    re-indexes the person for search."""
     email_list = clean_emails(emails) if emails is not None else None
     phone_list = clean_phones(phones) if phones is not None else None
-    if email_list is None and person.pk:
-        email_list = list(person.emails.values_list("address", flat=True))
-    person.refresh_denormalized(email_list)
+    person.refresh_denormalized()
     person.full_clean(exclude=["practice"])
     person.save()
+    if email_list is None:
+        email_list = list(person.emails.values_list("address", flat=True))
+    if phone_list is None:
+        phone_list = list(person.phones.values_list("number", flat=True))
     if emails is not None or phones is not None:
-        _replace_contact_points(
-            person,
-            email_list
-            if emails is not None
-            else list(person.emails.values_list("address", flat=True)),
-            phone_list
-            if phones is not None
-            else list(person.phones.values_list("number", flat=True)),
-        )
+        _replace_contact_points(person, email_list, phone_list)
+    index_for_search(person, email_list)
     return person
+
+
+def index_for_search(person: Person, emails: list[str]) -> None:
+    person.search_terms.all().delete()
+    SearchTerm.objects.bulk_create(
+        SearchTerm(practice_id=person.practice_id, person=person, term=term)
+        for term in sorted(
+            terms_for(person.first_name, person.last_name, person.organization, emails)
+        )
+    )
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from referable.people import services
 from referable.people.models import Connection, EmailAddress, Person, ResearchBrief
@@ -142,7 +144,7 @@ def test_merge_moves_contact_points_connections_and_brief_and_deletes_the_duplic
     assert others[colleague].told_by == source
     assert ResearchBrief.objects.get(person=keep).market == "Regional"
     assert result.moved_connections == 2
-    assert "ann@b.example" in keep.search_text
+    assert list(search_people("ann@b.example")) == [keep]
 
 
 def test_a_person_cannot_be_merged_with_themselves(in_practice):
@@ -198,3 +200,35 @@ def test_a_practice_scope_never_shows_another_practices_people(practice, other_p
     make_person(other_practice)
     with practice_scope(practice):
         assert list(Person.objects.all()) == [mine]
+
+
+def test_search_finds_words_inside_names_accents_and_punctuation(in_practice):
+    jose = make_person(
+        in_practice, first_name="José", last_name="O'Brien", organization="Pioneer Dental Group"
+    )
+    assert list(search_people("jose")) == [jose]
+    assert list(search_people("obrien")) == [jose]
+    assert list(search_people("o'brien")) == [jose]
+    assert list(search_people("dental pio")) == [jose]
+    assert list(search_people("dental zzz")) == []
+
+
+def test_search_follows_edits_and_merges(in_practice):
+    person = make_person(in_practice, last_name="Before", emails=["old@x.example"])
+    services.update_person(person, {"last_name": "After"}, emails=["new@y.example"])
+    assert list(search_people("before")) == [] and list(search_people("old")) == []
+    assert list(search_people("after new")) == [person]
+
+
+@given(
+    first=st.text(max_size=20),
+    last=st.text(min_size=1, max_size=20),
+    cut=st.integers(min_value=1, max_value=6),
+)
+def test_every_prefix_of_every_name_word_is_found(first, last, cut):
+    from referable.people.search import prefix_range, query_words, terms_for
+
+    terms = terms_for(first, last, "", [])
+    for word in query_words(f"{first} {last}"):
+        low, high = prefix_range(word[:cut])
+        assert any(low <= term < high for term in terms)

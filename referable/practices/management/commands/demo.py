@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from referable.practices.bulk import analyze
 from referable.practices.demo import DEMO_DOMAIN, DEMO_PASSWORD, DemoPlan
 from referable.practices.models import Practice, User
 from referable.practices.registry import areas
@@ -95,6 +96,7 @@ def build_demo(plan: DemoPlan, slug: str) -> Practice:
                 import_string(area.demo_builder)(practice, plan)
                 if area.label == "practices" and slug != "demo":
                     _prefix_staff_emails(practice, slug)
+    analyze()
     return practice
 
 
