@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip 2>&1 | grep -v "is ignored" || true
 	$(BIN)/pip install --quiet --compile -r requirements.lock 2>&1 | grep -v "is ignored" || true
-	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e . 2>&1 | grep -v "is ignored" || true
+	$(BIN)/pip install --quiet --no-deps -e . 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -c "import django, ninja, django_scopes, playwright" 
 	touch $(STAMP)
 
