@@ -11,11 +11,14 @@ SEARCHES = ["smith", "pioneer dental", "kowalczyk", "jennifer.lee", "zzz-nobody"
 
 def run(ctx: Context) -> None:
     web, small_web = ctx.client(ctx.big), ctx.client(ctx.small)
+    # queries are compared with a search that finds people in the small practice too
+    with practice_scope(ctx.small):
+        small_name = Person.objects.order_by("id").values_list("last_name", flat=True).first()
     for query in SEARCHES:
         ctx.measure(
             f"people search “{query}” (page 1)",
             lambda q=query: ok(web.get("/people/", {"q": q})),
-            small_fn=lambda q=query: ok(small_web.get("/people/", {"q": q})),
+            small_fn=lambda: ok(small_web.get("/people/", {"q": small_name})),
             target_ms=50,
         )
     ctx.measure(

@@ -6,22 +6,24 @@ from referable.people.models import Connection, EmailAddress, Person, Phone, Sea
 from referable.people.search import prefix_range, query_words
 
 
-def matching_person_ids(query: str) -> QuerySet[Person]:
-    """Ids of the people with, for every word of ``query``, a word of their name,
-    organization or e-mail starting with it (see people/search.py). Other areas filter
-    with it: ``Client.objects.filter(person__in=matching_person_ids(q))``."""
-    people = Person.objects.all()
+def _matching(people: QuerySet[Person], query: str) -> QuerySet[Person]:
+    """People with, for every word of ``query``, a word of their name, organization or
+    e-mail starting with it (see people/search.py): one indexed range per word."""
     for word in query_words(query):
         low, high = prefix_range(word)
         matching = SearchTerm.objects.filter(term__gte=low, term__lt=high).values("person_id")
         people = people.filter(pk__in=matching)
-    return people.values("pk")
+    return people
+
+
+def matching_person_ids(query: str) -> QuerySet[Person]:
+    """For other areas' search boxes:
+    ``Client.objects.filter(person__in=matching_person_ids(q))``."""
+    return _matching(Person.objects.all(), query).values("pk")
 
 
 def search_people(query: str = "", category: str = "") -> QuerySet[Person]:
-    people = Person.objects.all()
-    if query_words(query):
-        people = people.filter(pk__in=matching_person_ids(query))
+    people = _matching(Person.objects.all(), query)
     if category:
         people = people.filter(category=category)
     return people.order_by("sort_name", "id")
