@@ -1,0 +1,285 @@
+"""Reads shared by the pages, the API and other areas, each with its joins decided once."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from referable.introductions.models import (
+    OPEN_STAGES,
+    FeedbackDebt,
+    HeldEmail,
+    Letter,
+    Referral,
+    ScheduledCall,
+    Stage,
+    StageChange,
+)
+from referable.people.queries import matching_person_ids
+
+BOARD_COLUMN_LIMIT = 30
+
+
+def _open_debts():
+    return FeedbackDebt.objects.filter(referral=OuterRef("pk"), paid_at__isnull=True)
+
+
+def referrals(owner_id: int | None = None) -> QuerySet[Referral]:
+    """Referrals with what every list shows: the two people, the owner, and whether any
+    feedback is still owed."""
+    found = Referral.objects.select_related("referrer", "prospect", "owner").annotate(
+        owes_feedback=Exists(_open_debts())
+    )
+    if owner_id:
+        found = found.filter(owner_id=owner_id)
+    return found
+
+
+@dataclass
+class Column:
+    stage: str
+    label: str
+    count: int
+    cards: list[Referral]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.cards)
+
+
+def board(owner_id: int | None) -> list[Column]:
+    """The pipeline by stage. Each column shows its most recent cards; the counts are
+    exact. One grouped count and one query per column, whatever the number of rows."""
+    base = Referral.objects.all()
+    if owner_id:
+        base = base.filter(owner_id=owner_id)
+    counts = dict(base.values_list("stage").annotate(n=Count("id")).order_by())
+    columns = []
+    for stage in Stage:
+        cards = []
+        if counts.get(stage.value):
+            cards = list(
+                referrals(owner_id)
+                .filter(stage=stage.value)
+                .order_by("-received_at", "-id")[:BOARD_COLUMN_LIMIT]
+            )
+        columns.append(Column(stage.value, stage.label, counts.get(stage.value, 0), cards))
+    return columns
+
+
+def filtered(
+    *,
+    owner_id: int | None = None,
+    stage: str = "",
+    kind: str = "",
+    method: str = "",
+    referrer_kind: str = "",
+    overdue: bool = False,
+    q: str = "",
+    now: datetime | None = None,
+) -> QuerySet[Referral]:
+    found = referrals(owner_id)
+    if stage:
+        found = found.filter(stage=stage)
+    if kind:
+        found = found.filter(kind=kind)
+    if method:
+        found = found.filter(method=method)
+    if referrer_kind:
+        found = found.filter(referrer_kind=referrer_kind)
+    if overdue:
+        found = found.filter(overdue_filter(now))
+    if q.strip():
+        people = matching_person_ids(q)
+        found = found.filter(Q(prospect__in=people) | Q(referrer__in=people))
+    return found.order_by("-received_at", "-id")
+
+
+def overdue_filter(now: datetime | None = None) -> Q:
+    """Contacted late, or still waiting past the due time."""
+    now = now or timezone.now()
+    return Q(contacted_late=True) | Q(
+        first_contacted_at__isnull=True, stage=Stage.RECEIVED, first_contact_due_at__lt=now
+    )
+
+
+def referral_detail(referral_id: int) -> Referral:
+    return (
+        Referral.objects.select_related("referrer", "prospect", "owner", "connection", "practice")
+        .prefetch_related(
+            Prefetch("stage_changes", queryset=StageChange.objects.select_related("by")),
+            Prefetch("debts", queryset=FeedbackDebt.objects.select_related("paid_by")),
+            Prefetch("letters", queryset=Letter.objects.order_by("-created_at")),
+            Prefetch("calls", queryset=ScheduledCall.objects.order_by("at")),
+            "disclosures",
+            "prospect__emails",
+            "referrer__emails",
+        )
+        .get(pk=referral_id)
+    )
+
+
+def letter_detail(letter_id: int) -> Letter:
+    return (
+        Letter.objects.select_related(
+            "referral__referrer",
+            "referral__prospect",
+            "referral__owner",
+            "referral__practice",
+            "template",
+        )
+        .prefetch_related("versions", "calls")
+        .get(pk=letter_id)
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    what: str
+    detail: str = ""
+    by: str = ""
+
+
+def timeline(referral: Referral) -> list[TimelineEntry]:
+    """Everything that happened to a referral, oldest first."""
+    entries = []
+    for change in referral.stage_changes.all():
+        label = Stage(change.to_stage).label
+        what = (
+            f"Received ({referral.get_kind_display().split(' (')[0].lower()})"
+            if not change.from_stage
+            else f"{Stage(change.from_stage).label} → {label}"
+        )
+        entries.append(TimelineEntry(change.at, what, change.reason, str(change.by or "")))
+    for debt in referral.debts.all():
+        if debt.paid_at:
+            entries.append(
+                TimelineEntry(
+                    debt.paid_at,
+                    f"{debt.get_kind_display()} given",
+                    debt.note,
+                    str(debt.paid_by or ""),
+                )
+            )
+    for letter in referral.letters.all():
+        entries.append(TimelineEntry(letter.created_at, "Letter drafted"))
+        if letter.signed_at:
+            entries.append(
+                TimelineEntry(letter.signed_at, f"Letter signed (version {letter.version})")
+            )
+        if letter.delivered_at:
+            entries.append(
+                TimelineEntry(
+                    letter.delivered_at, "Letter delivered", letter.get_delivered_how_display()
+                )
+            )
+    for call in referral.calls.all():
+        entries.append(
+            TimelineEntry(
+                call.created_at,
+                f"Scheduled: {call.get_kind_display().lower()}",
+                f"for {call.at:%Y-%m-%d %H:%M} UTC",
+            )
+        )
+        if call.called_at:
+            entries.append(
+                TimelineEntry(
+                    call.called_at, f"Call {call.get_status_display().lower()}", call.outcome_note
+                )
+            )
+    for disclosure in referral.disclosures.all():
+        entries.append(
+            TimelineEntry(
+                disclosure.given_at,
+                f"{disclosure.get_kind_display()} disclosure given",
+                disclosure.how,
+            )
+        )
+    if referral.privacy_notice_given_at:
+        entries.append(
+            TimelineEntry(
+                referral.privacy_notice_given_at,
+                "Privacy notice given",
+                referral.privacy_notice_how,
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def open_debts(owner_id: int | None = None) -> QuerySet[FeedbackDebt]:
+    debts = FeedbackDebt.objects.filter(paid_at__isnull=True).select_related(
+        "referrer", "referral__prospect"
+    )
+    if owner_id:
+        debts = debts.filter(referral__owner_id=owner_id)
+    return debts.order_by("referrer__sort_name", "referrer_id", "owed_since", "id")
+
+
+def open_debts_by_referrer(owner_id: int | None = None) -> list[tuple]:
+    """[(referrer, [debt, …]), …] ordered by the referrer's name."""
+    grouped: dict[int, tuple] = {}
+    for debt in open_debts(owner_id):
+        grouped.setdefault(debt.referrer_id, (debt.referrer, []))[1].append(debt)
+    return list(grouped.values())
+
+
+def held_emails() -> QuerySet[HeldEmail]:
+    return HeldEmail.objects.filter(state=HeldEmail.State.PENDING).select_related(
+        "referral__prospect", "requested_by", "person"
+    )
+
+
+def upcoming_calls(
+    owner_id: int | None = None, *, now: datetime | None = None
+) -> QuerySet[ScheduledCall]:
+    now = now or timezone.now()
+    calls = ScheduledCall.objects.filter(status=ScheduledCall.Status.SCHEDULED).select_related(
+        "referral__prospect", "referral__referrer"
+    )
+    if owner_id:
+        calls = calls.filter(professional_id=owner_id)
+    return calls.filter(at__gte=now - timedelta(days=1)).order_by("at")
+
+
+def promises_for(person_ids, *, now: datetime | None = None) -> dict[int, tuple[int, int]]:
+    """Promises kept and missed toward each referrer (trust evidence for the clients
+    area): exact-time calls made on time or missed, and feedback given or overdue."""
+    from referable.introductions.services import FEEDBACK_DUE_DAYS
+
+    now = now or timezone.now()
+    ids = list(person_ids)
+    result = {pid: [0, 0] for pid in ids}
+    if not ids:
+        return {}
+    calls = ScheduledCall.objects.filter(
+        referral__referrer_id__in=ids, kind=ScheduledCall.Kind.EXACT_TIME_CALL
+    ).values("referral__referrer_id", "status", "at", "grace_minutes")
+    for row in calls:
+        pid = row["referral__referrer_id"]
+        if row["status"] == ScheduledCall.Status.KEPT:
+            result[pid][0] += 1
+        elif row["status"] == ScheduledCall.Status.MISSED or (
+            row["status"] == ScheduledCall.Status.SCHEDULED
+            and row["at"] + timedelta(minutes=row["grace_minutes"]) < now
+        ):
+            result[pid][1] += 1
+    late = now - timedelta(days=FEEDBACK_DUE_DAYS)
+    debts = (
+        FeedbackDebt.objects.filter(referrer_id__in=ids, kind=FeedbackDebt.Kind.FEEDBACK)
+        .values("referrer_id")
+        .annotate(
+            kept=Count("id", filter=Q(paid_at__isnull=False)),
+            missed=Count("id", filter=Q(paid_at__isnull=True, owed_since__lt=late)),
+        )
+        .order_by()
+    )
+    for row in debts:
+        result[row["referrer_id"]][0] += row["kept"]
+        result[row["referrer_id"]][1] += row["missed"]
+    return {pid: (kept, missed) for pid, (kept, missed) in result.items()}
+
+
+def open_stage_values() -> list[str]:
+    return [s.value if hasattr(s, "value") else s for s in OPEN_STAGES]
