@@ -131,6 +131,8 @@ def person_delete(request, person_id: int):
 @require("delete")
 def person_merge(request, person_id: int):
     person = get_person_for(person_id)
+    if request.htmx and request.method == "GET" and "duplicate" in request.GET:
+        return _merge_preview(request, person)
     form = MergeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -145,6 +147,21 @@ def person_merge(request, person_id: int):
             )
             return redirect("people:detail", person_id=person.pk)
     return render(request, "people/merge.html", {"person": person, "form": form})
+
+
+def _merge_preview(request, person: Person) -> HttpResponse:
+    """Both people side by side before anything is merged."""
+    form = MergeForm(request.GET)
+    duplicate = form.cleaned_data["duplicate"] if form.is_valid() else None
+    if duplicate is not None:
+        duplicate = get_person_for(duplicate.pk)
+    context = {
+        "person": person,
+        "duplicate": duplicate,
+        "person_connections": queries.connections_of(person).count(),
+        "duplicate_connections": queries.connections_of(duplicate).count() if duplicate else 0,
+    }
+    return render(request, "people/_merge_preview.html", context)
 
 
 @require("view")

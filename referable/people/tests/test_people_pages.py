@@ -201,3 +201,17 @@ def test_people_list_query_count_does_not_grow_with_people(web, practice):
     for _ in range(40):
         make_person(practice, emails=["a@x.example", "b@x.example"], phones=["+1 202 555 0101"])
     assert _queries(web, reverse("people:list")) == few
+
+
+def test_choosing_a_duplicate_previews_the_merge_side_by_side(web, practice):
+    keep = make_person(practice, first_name="Ann", last_name="Lee", emails=["ann@a.example"])
+    dup = make_person(practice, first_name="Ann", last_name="Lee", emails=["ann@b.example"])
+    preview = web.get(
+        reverse("people:merge", args=[keep.pk]),
+        {"duplicate": dup.pk},
+        headers={"HX-Request": "true"},
+    )
+    assert "Merged in, then deleted" in preview.text
+    assert "ann@a.example" in preview.text and "ann@b.example" in preview.text
+    with practice_scope(practice):
+        assert Person.objects.filter(pk=dup.pk).exists(), "a preview changes nothing"
