@@ -1,4 +1,4 @@
-from referable.practices.registry import AreaConfig
+from referable.practices.registry import AreaConfig, NavEntry
 
 
 class OutboxConfig(AreaConfig):
@@ -6,4 +6,14 @@ class OutboxConfig(AreaConfig):
     name = "referable.outbox"
     label = "outbox"
     verbose_name = "E-mail, the queue and the worker"
-    demo_order = 5
+    url_prefix = "outbox/"
+    nav = (NavEntry("Outbox", "outbox:list", 85),)
+    demo_builder = "referable.outbox.demo.build"
+    demo_order = 85
+    url_kwarg_models = {"email_id": "outbox.OutgoingEmail"}
+
+    def ready(self) -> None:
+        # every app's tasks.py, so that workers, drain() and enqueue know every task
+        from referable.outbox.jobs import autodiscover
+
+        autodiscover()
