@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('practices', '0001_initial'),
-        ('records', '0002_audit_import_calendar_erasure_settings'),
+        ('records', '0001_initial'),
     ]
 
     operations = [
