@@ -85,3 +85,17 @@ def redis_url():
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(params=["database", "redis"])
+def queue_backend(request, settings):
+    """Runs a test against the database queue and against a real Redis server."""
+    if request.param == "redis":
+        import redis
+
+        url = request.getfixturevalue("redis_url")
+        redis.Redis.from_url(url).flushdb()
+        settings.REDIS_URL = url
+    else:
+        settings.REDIS_URL = ""
+    return request.param
