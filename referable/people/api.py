@@ -2,6 +2,7 @@
 same services and queries as the pages."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -145,9 +146,16 @@ def person_connections(request, person_id: int):
 @router.get("/connections", response=list[ConnectionOut], tags=["connections"])
 @paginate(PageNumberPagination, page_size=50)
 def list_connections(
-    request, kind: Connection.Kind | None = None, sentiment: Connection.Sentiment | None = None
+    request,
+    q: str = "",
+    kind: Connection.Kind | None = None,
+    sentiment: Connection.Sentiment | None = None,
 ):
+    """Connections, optionally only those of the people a search ``q`` finds."""
     connections = Connection.objects.order_by("id")
+    if q.strip():
+        found = queries.matching_person_ids(q)
+        connections = connections.filter(Q(person_a__in=found) | Q(person_b__in=found))
     if kind:
         connections = connections.filter(kind=kind)
     if sentiment:

@@ -211,3 +211,12 @@ def test_connection_list_filters_by_kind(api, practice):
     make_connection(a, b, kind=Connection.Kind.FAMILY)
     make_connection(a, c, kind=Connection.Kind.FRIEND)
     assert api.get("/api/v1/connections", {"kind": "family"}).json()["count"] == 1
+
+
+def test_connection_list_searches_either_side(api, practice):
+    ada = make_person(practice, first_name="Ada", last_name="Lovelace")
+    a, b = make_person(practice), make_person(practice)
+    make_connection(a, ada)
+    make_connection(a, b)
+    body = api.get("/api/v1/connections", {"q": "lovelace"}).json()
+    assert body["count"] == 1 and body["items"][0]["person_b_id"] in (ada.pk, a.pk)
