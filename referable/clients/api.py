@@ -54,6 +54,7 @@ from referable.clients.schemas import (
     TrustRatingIn,
     TrustRatingOut,
 )
+from referable.people import queries as people_queries
 from referable.people.models import Person
 from referable.practices.models import User
 from referable.practices.permissions import api_require
@@ -134,8 +135,8 @@ def list_clients(request, filters: ClientFilters = Query(...)):
         clients = clients.filter(stage=filters.stage)
     if filters.ready:
         clients = clients.filter(rung__in=ladder.ASKING_RUNGS)
-    for word in filters.q.lower().split()[:5]:
-        clients = clients.filter(person__search_text__contains=word)
+    if filters.q.strip():
+        clients = clients.filter(person__in=people_queries.matching_person_ids(filters.q))
     return clients.order_by("person__sort_name", "id")
 
 

@@ -93,8 +93,8 @@ def book(request):
         shown = shown.filter(rung=filters["rung"])
     if filters["ready"]:
         shown = shown.filter(rung__in=ladder.ASKING_RUNGS)
-    for word in filters["q"].lower().split()[:5]:
-        shown = shown.filter(person__search_text__contains=word)
+    if filters["q"]:
+        shown = shown.filter(person__in=people_queries.matching_person_ids(filters["q"]))
     page = Paginator(queries.book(shown), PAGE_SIZE).get_page(request.GET.get("page"))
     kept = {k: ("1" if v is True else v) for k, v in filters.items() if v}
     if "owner" not in kept and request.GET.get("owner") is not None:
