@@ -202,6 +202,7 @@ class Referral(PracticeOwned):
         max_digits=14, decimal_places=2, null=True, blank=True, help_text="When engaged."
     )
     currency = models.CharField(max_length=3, default="USD")
+    first_contact_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
     privacy_notice_due = models.BooleanField(
         default=True, help_text="The prospect's details came from someone else."
     )
@@ -470,6 +471,7 @@ class ScheduledCall(PracticeOwned):
     logged_at = models.DateTimeField(null=True, blank=True)
     outcome_note = models.TextField(blank=True, max_length=5000)
     sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE")
+    reminded_sequence = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["at", "id"]

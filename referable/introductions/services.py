@@ -445,6 +445,7 @@ def save_template(
 def _future_call(at: datetime | None, field: str = "call_at") -> datetime:
     if at is None:
         raise ValidationError({field: "Give the date and time of the call."})
+    at = at.replace(second=0, microsecond=0)  # a call is promised to the minute
     if at <= timezone.now():
         raise ValidationError({field: "The call time has passed: choose a moment in the future."})
     return at
@@ -519,7 +520,7 @@ def update_letter(letter: Letter, data: dict, *, by=None) -> Letter:
     if not changed:
         return letter
     if "call_at" in changed:
-        _future_call(changed["call_at"])
+        changed["call_at"] = _future_call(changed["call_at"])
     if set(changed) == {"prospect_address"}:
         letter.prospect_address = changed["prospect_address"]
         letter.save()
@@ -1044,6 +1045,11 @@ def _send_now(
         related=related,
         kind=kind,
     )
+
+
+def send_internal(practice, *, to: list[str], subject: str, text: str, related=None) -> None:
+    """An e-mail to the practice's own staff (alerts, reminders): never held for review."""
+    _send_now(practice.pk, to=to, subject=subject, text=text, related=related)
 
 
 def _send_or_hold(

@@ -25,7 +25,11 @@ def test_record_a_referral_with_a_new_prospect_and_read_it_back(api, practice, p
         "/api/v1/referrals",
         {
             "referrer_id": client.pk,
-            "new_prospect": {"first_name": "Carl", "last_name": "Cfo", "emails": ["carl@acme.example"]},
+            "new_prospect": {
+                "first_name": "Carl",
+                "last_name": "Cfo",
+                "emails": ["carl@acme.example"],
+            },
             "connection": {"kind": "coworker", "closeness": 4, "sentiment": "positive"},
             "reason": "Pension plan",
         },
@@ -56,11 +60,15 @@ def test_errors_name_the_field(api, practice):
 def test_move_a_stage_and_read_the_timeline(api, practice, professional):
     referral = make_referral(practice, by=professional)
     moved = api.post(
-        f"/api/v1/referrals/{referral.pk}/stage", {"stage": "contacted"}, content_type="application/json"
+        f"/api/v1/referrals/{referral.pk}/stage",
+        {"stage": "contacted"},
+        content_type="application/json",
     )
     assert moved.json()["stage"] == "contacted"
     back = api.post(
-        f"/api/v1/referrals/{referral.pk}/stage", {"stage": "received"}, content_type="application/json"
+        f"/api/v1/referrals/{referral.pk}/stage",
+        {"stage": "received"},
+        content_type="application/json",
     )
     assert back.status_code == 422 and back.json()["detail"][0]["loc"] == ["body", "reason"]
     stages = api.get(f"/api/v1/referrals/{referral.pk}/stages").json()
@@ -96,14 +104,20 @@ def test_letters_over_the_api(api, practice, professional):
     call_at = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
     drafted = api.post(
         f"/api/v1/referrals/{referral.pk}/letters",
-        {"what_we_did": "Saved us tax.", "why_meet": "Who do you know who needs it?", "call_at": call_at.isoformat()},
+        {
+            "what_we_did": "Saved us tax.",
+            "why_meet": "Who do you know who needs it?",
+            "call_at": call_at.isoformat(),
+        },
         content_type="application/json",
     )
     assert drafted.status_code == 201
     letter_id = drafted.json()["id"]
     findings = api.get(f"/api/v1/letters/{letter_id}/coach").json()
     assert [f["code"] for f in findings] == ["cornering"]
-    bad = api.patch(f"/api/v1/letters/{letter_id}", {"body": "{nope}"}, content_type="application/json")
+    bad = api.patch(
+        f"/api/v1/letters/{letter_id}", {"body": "{nope}"}, content_type="application/json"
+    )
     assert bad.status_code == 422 and "{nope}" in bad.json()["detail"][0]["msg"]
     assert api.get(f"/api/v1/letters/{letter_id}/pdf").content.startswith(b"%PDF")
     assert api.get(f"/api/v1/letters/{letter_id}/docx").content.startswith(b"PK")
@@ -121,7 +135,9 @@ def test_a_compliance_reviewer_reads_but_cannot_write(api_client_for, make_user,
     referral = make_referral(practice)
     assert reviewer.get(f"/api/v1/referrals/{referral.pk}").status_code == 200
     refused = reviewer.post(
-        f"/api/v1/referrals/{referral.pk}/stage", {"stage": "contacted"}, content_type="application/json"
+        f"/api/v1/referrals/{referral.pk}/stage",
+        {"stage": "contacted"},
+        content_type="application/json",
     )
     assert refused.status_code == 403
 
