@@ -1,7 +1,7 @@
 """Demo outbox: a few messages that went out and one the mail server refused, so the
 outbox page has something to show. Rows only: nothing is sent."""
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from referable.outbox.models import OutgoingEmail
 from referable.outbox.services import _from_address
@@ -38,7 +38,10 @@ def build(practice, plan: DemoPlan) -> None:
         address = email.address if email else f"client{index}@example.com"
         failed = index == len(SENT) or index == len(people) - 1 and index > 0
         subject, body = SENT[index % len(SENT)]
-        produced = morning - timedelta(days=3 * (index + 1), minutes=plan.rng.randint(0, 300))
+        # in UTC: the archive's hash covers the time as stored (and read back) in UTC
+        produced = (
+            morning - timedelta(days=3 * (index + 1), minutes=plan.rng.randint(0, 300))
+        ).astimezone(UTC)
         communication = archive_communication(
             practice,
             kind="invitation" if "Invitation" in subject else "email",
