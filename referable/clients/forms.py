@@ -83,6 +83,7 @@ class CheckInForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
             "overall": forms.RadioSelect,
         }
+        labels = {"notes": "What they said", "held_on": "Date of the check-in"}
 
     def __init__(self, *args, expectations, **kwargs):
         super().__init__(*args, **kwargs)
