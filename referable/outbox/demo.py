@@ -11,47 +11,66 @@ from referable.records.services import archive_communication
 
 SENT = [
     (
-        "Thank you for the introduction to {name}",
-        "Thank you for thinking of us. {name} and I spoke this week.",
+        "email",
+        "Thank you for the introduction",
+        "Thank you for thinking of us; we spoke this week.",
     ),
     (
+        "email",
         "Our call on Thursday",
-        "As promised in your letter, I will call {name} at the minute we agreed.",
+        "As your letter promised, I will call at the minute we agreed.",
     ),
-    ("Your annual review", "It is time for your annual review; here are three times that suit us."),
     (
-        "Invitation: client appreciation evening",
-        "We would be glad to see you at our appreciation evening.",
+        "email",
+        "Your annual review",
+        "It is time for your annual review; here are three times that suit us.",
     ),
+    ("invitation", "Invitation: client appreciation evening", "We would be glad to see you there."),
 ]
+REFUSED = ("email", "Following up on our meeting", "Thank you for your time on Tuesday.")
 
 
 def build(practice, plan: DemoPlan) -> None:
     sender = plan.demo_user
-    client_ids = plan.shared.get("people", {}).get("client", [])[:5]
+    client_ids = plan.shared.get("people", {}).get("client", [])[: len(SENT) + 1]
     people = list(Person.objects.filter(pk__in=client_ids).prefetch_related("emails"))
     from_address = _from_address(practice, sender)
     morning = datetime.combine(plan.today, time(9, 30), tzinfo=practice.zone)
     rows = []
-    for index, person in enumerate(people[: len(SENT) + 1]):
-        email = next(iter(person.emails.all()), None)
+    for index, (kind, subject, body) in enumerate([*SENT, REFUSED]):
+        person = people[index] if index < len(people) else None
+        email = next(iter(person.emails.all()), None) if person else None
         address = email.address if email else f"client{index}@example.com"
-        failed = index == len(SENT) or index == len(people) - 1 and index > 0
-        subject, body = SENT[index % len(SENT)]
+        name = person.first_name if person else "client"
         # in UTC: the archive's hash covers the time as stored (and read back) in UTC
         produced = (
-            morning - timedelta(days=3 * (index + 1), minutes=plan.rng.randint(0, 300))
+            morning - timedelta(days=3 * (len(SENT) - index), minutes=plan.rng.randint(0, 300))
         ).astimezone(UTC)
         communication = archive_communication(
             practice,
-            kind="invitation" if "Invitation" in subject else "email",
-            subject=subject.format(name=person.first_name),
-            body_text=f"Dear {person.first_name},\n\n{body.format(name=person.first_name)}\n\n{sender.get_full_name()}",
+            kind=kind,
+            subject=subject,
+            body_text=f"Dear {name},\n\n{body}\n\n{sender.get_full_name()}",
             recipients=[address],
             sender=sender,
             sender_address=from_address,
             person=person,
             produced_at=produced,
+        )
+        delivery = (
+            {
+                "status": OutgoingEmail.Status.FAILED,
+                "attempts": 1,
+                "last_error": (
+                    f"SMTPRecipientsRefused: {{'{address}': (550, b'5.1.1 Mailbox unavailable')}}"
+                ),
+            }
+            if (kind, subject, body) == REFUSED
+            else {
+                "status": OutgoingEmail.Status.SENT,
+                "attempts": 1,
+                "sent_at": produced + timedelta(seconds=4),
+            }
         )
         rows.append(
             OutgoingEmail(
@@ -60,23 +79,8 @@ def build(practice, plan: DemoPlan) -> None:
                 from_address=from_address,
                 reply_to=sender.email,
                 created_at=produced,
-                **(
-                    {
-                        "status": OutgoingEmail.Status.FAILED,
-                        "attempts": 12,
-                        "next_attempt_at": None,
-                        "last_error": f"SMTPRecipientsRefused: {{'{address}': (550, b'5.1.1 Mailbox unavailable')}}",
-                    }
-                    if failed
-                    else {
-                        "status": OutgoingEmail.Status.SENT,
-                        "attempts": 1,
-                        "sent_at": produced + timedelta(seconds=4),
-                    }
-                ),
+                **delivery,
             )
         )
-        if failed:
-            break
     OutgoingEmail.objects.bulk_create(rows)
     plan.shared["outbox"] = {"emails": [row.pk for row in rows]}

@@ -68,7 +68,7 @@ def _clean_addresses(field: str, addresses, *, required: bool) -> list[str]:
 def _from_address(practice, sent_by) -> str:
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     if sent_by is not None:
-        name = f"{sent_by.get_full_name() or sent_by.email} ({practice.name})"
+        name = f"{sent_by.get_full_name() or sent_by.email} at {practice.name}"
     return formataddr((name, address)) if name else address
 
 
