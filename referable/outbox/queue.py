@@ -59,6 +59,8 @@ class Queue(Protocol):
 
     def counts(self) -> dict[str, int]: ...
 
+    def failures(self, practice_id: int, limit: int = 20) -> list[dict]: ...
+
 
 class DatabaseQueue:
     """Jobs as rows of ``outbox.Job``. A claim is one short write transaction: on
@@ -153,6 +155,14 @@ class DatabaseQueue:
         counts = dict.fromkeys(Job.Status.values, 0)
         counts.update({row["status"]: row["n"] for row in rows})
         return counts
+
+    def failures(self, practice_id: int, limit: int = 20) -> list[dict]:
+        """The practice's jobs that failed for good, newest first."""
+        return list(
+            Job.objects.filter(practice_id=practice_id, status=Job.Status.FAILED)
+            .order_by("-finished_at", "-id")
+            .values("task", "attempts", "last_error", "finished_at")[:limit]
+        )
 
     def prune(self, before: datetime) -> int:
         deleted, _ = Job.objects.filter(status=Job.Status.DONE, finished_at__lt=before).delete()

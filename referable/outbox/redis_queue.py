@@ -12,7 +12,7 @@ claim first reaps expired leases: a job whose worker stopped renewing goes back 
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import redis
 
@@ -185,6 +185,27 @@ class RedisQueue:
             "done": int(done or 0),
             "failed": failed,
         }
+
+    def failures(self, practice_id: int, limit: int = 20) -> list[dict]:
+        """The practice's jobs that failed for good, newest first (of the last 1,000)."""
+        scored = self.client.zrevrange(self.key("failed"), 0, 999, withscores=True)
+        pipe = self.client.pipeline(transaction=False)
+        for job_id, _when in scored:
+            pipe.hgetall(self.key(f"job:{job_id}"))
+        found = []
+        for (_job_id, when), job in zip(scored, pipe.execute(), strict=True):
+            if job.get("practice_id") == str(practice_id):
+                found.append(
+                    {
+                        "task": job["task"],
+                        "attempts": int(job["attempts"]),
+                        "last_error": job.get("last_error", ""),
+                        "finished_at": datetime.fromtimestamp(when, tz=UTC),
+                    }
+                )
+                if len(found) == limit:
+                    break
+        return found
 
     def job(self, job_id: str) -> dict:
         """One job as stored (for tests and diagnosis)."""

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from referable.outbox import queries, services
 from referable.outbox.models import OutgoingEmail
+from referable.outbox.queue import get_queue
 from referable.practices.permissions import require
 
 PAGE_SIZE = 25
@@ -33,6 +34,11 @@ def email_list(request):
             "status": status,
             "statuses": OutgoingEmail.Status.choices,
             "query_prefix": f"status={status}&" if status else "",
+            "failed_jobs": (
+                get_queue().failures(request.user.practice_id)
+                if request.user.can("configure")
+                else []
+            ),
         },
     )
 

@@ -118,3 +118,21 @@ def test_the_demo_has_sent_messages_and_one_failed(practice):
         assert statuses.count("failed") == 1 and statuses.count("sent") >= 3
         assert all(e.communication.is_unaltered for e in OutgoingEmail.objects.all())
         assert drain() == 0  # nothing was queued: the demo sends nothing
+
+
+def test_background_work_that_failed_is_shown_to_managers(
+    queue_backend, client_for, owner, professional, practice, other_practice
+):
+    from referable.outbox.jobs import enqueue, task
+
+    @task("tests.pages.broken", max_attempts=1)
+    def broken(payload: dict) -> None:
+        raise RuntimeError("the digest template is missing")
+
+    enqueue("tests.pages.broken", {}, practice=practice)
+    enqueue("tests.pages.broken", {"elsewhere": True}, practice=other_practice)
+    drain()
+    page = client_for(owner).get(reverse("outbox:list"))
+    assert "tests.pages.broken" in page.text
+    assert page.text.count("RuntimeError: the digest template is missing") == 1
+    assert "tests.pages.broken" not in client_for(professional).get(reverse("outbox:list")).text
