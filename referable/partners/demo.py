@@ -96,7 +96,7 @@ def build(practice, plan: DemoPlan) -> None:
     for index, person_id in enumerate(partner_people):
         kind = KINDS[index % len(KINDS)]
         profession, word, niche, good, industries, needs, size = kind
-        since = today - timedelta(days=rng.randint(120, 1500))
+        since = today - timedelta(days=rng.randint(540, 1500))
         agreed = since + timedelta(days=rng.randint(0, 60))
         formal = rng.random() < 0.75
         paid = profession == Profession.ACCOUNTANT and rng.random() < 0.3
