@@ -393,6 +393,7 @@ def _build_children(
                     status=_call_status(rng, at, now),
                     called_at=at if at < now else None,
                     logged_at=at + timedelta(minutes=40) if at < now else None,
+                    created_at=referral._steps[0][1],
                 )
             )
     LetterVersion.objects.bulk_create(versions, batch_size=BATCH)
@@ -466,6 +467,7 @@ def _call_for(practice, plan: DemoPlan, letter: Letter, now: datetime) -> Schedu
         called_at=at + timedelta(minutes=plan.rng.randint(0, 5)) if status == "kept" else None,
         logged_at=at + timedelta(minutes=30) if status == "kept" else None,
         outcome_note="Called at the minute promised." if status == "kept" else "",
+        created_at=letter.signed_at,
     )
 
 
@@ -504,6 +506,7 @@ def _held_and_reviewed(practice, plan: DemoPlan, letters_: list[Letter]) -> None
     ReviewRecord.objects.create(
         practice=practice,
         reviewer=reviewer,
+        reviewer_name=f"{reviewer} <{reviewer.email}>",
         item_type=ContentType.objects.get_for_model(HeldEmail),
         item_id=approved.pk,
         item_label=approved.subject,

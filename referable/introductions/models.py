@@ -313,6 +313,7 @@ class FeedbackDebt(PracticeOwned):
         ordering = ["owed_since", "id"]
         indexes = [
             models.Index(fields=["practice", "referrer", "paid_at"], name="debt_by_referrer"),
+            models.Index(fields=["referral", "paid_at"], name="debt_open_by_referral"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -415,7 +416,7 @@ class LetterVersion(PracticeOwned):
     call_at = models.DateTimeField()
     frozen_at = models.DateTimeField(default=timezone.now)
     communication = models.ForeignKey(
-        "records.Communication", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "records.Communication", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -557,8 +558,10 @@ class ReviewRecord(PracticeOwned):
         REJECTED = "rejected", "Rejected"
 
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    #: kept as it was, so the evidence outlives the reviewer's account
+    reviewer_name = models.CharField(max_length=300, blank=True)
     item_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     item_id = models.BigIntegerField()
     item = GenericForeignKey("item_type", "item_id")

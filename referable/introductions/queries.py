@@ -8,9 +8,11 @@ from django.utils import timezone
 
 from referable.introductions.models import (
     OPEN_STAGES,
+    OUTCOME_STAGES,
     FeedbackDebt,
     HeldEmail,
     Letter,
+    Method,
     Referral,
     ScheduledCall,
     Stage,
@@ -19,6 +21,8 @@ from referable.introductions.models import (
 from referable.people.queries import matching_person_ids
 
 BOARD_COLUMN_LIMIT = 30
+#: closed outcomes matter less on the board: the list has them all
+OUTCOME_COLUMN_LIMIT = 8
 
 
 def _open_debts():
@@ -36,36 +40,98 @@ def referrals(owner_id: int | None = None) -> QuerySet[Referral]:
     return found
 
 
+@dataclass(frozen=True)
+class Card:
+    """One referral as the board shows it: plain values, so a busy board stays quick."""
+
+    id: int
+    stage: str
+    method: str
+    received_at: datetime
+    first_contact_due_at: datetime
+    contacted_late: bool
+    prospect_name: str
+    referrer_name: str
+    owes_feedback: bool = False
+
+    @property
+    def method_label(self) -> str:
+        return Method(self.method).label if self.method in Method.values else self.method
+
+    def late(self, now: datetime) -> bool:
+        return self.stage == Stage.RECEIVED and self.first_contact_due_at < now
+
+
 @dataclass
 class Column:
     stage: str
     label: str
     count: int
-    cards: list[Referral]
+    cards: list[Card]
 
     @property
     def more(self) -> int:
         return self.count - len(self.cards)
 
 
+CARD_FIELDS = (
+    "id",
+    "stage",
+    "method",
+    "received_at",
+    "first_contact_due_at",
+    "contacted_late",
+    "prospect__first_name",
+    "prospect__last_name",
+    "referrer__first_name",
+    "referrer__last_name",
+)
+
+
+def _name(first: str, last: str) -> str:
+    return " ".join(part for part in (first, last) if part)
+
+
 def board(owner_id: int | None) -> list[Column]:
     """The pipeline by stage. Each column shows its most recent cards; the counts are
-    exact. One grouped count and one query per column, whatever the number of rows."""
+    exact. One grouped count, one query per column that has cards, and one for the
+    feedback owed, whatever the number of rows."""
     base = Referral.objects.all()
     if owner_id:
         base = base.filter(owner_id=owner_id)
     counts = dict(base.values_list("stage").annotate(n=Count("id")).order_by())
-    columns = []
+    rows: dict[str, list[tuple]] = {}
     for stage in Stage:
-        cards = []
         if counts.get(stage.value):
-            cards = list(
-                referrals(owner_id)
-                .filter(stage=stage.value)
-                .order_by("-received_at", "-id")[:BOARD_COLUMN_LIMIT]
+            rows[stage.value] = list(
+                base.filter(stage=stage.value)
+                .order_by("-received_at", "-id")
+                .values_list(*CARD_FIELDS)[
+                    : OUTCOME_COLUMN_LIMIT if stage in OUTCOME_STAGES else BOARD_COLUMN_LIMIT
+                ]
             )
-        columns.append(Column(stage.value, stage.label, counts.get(stage.value, 0), cards))
-    return columns
+    ids = [row[0] for stage_rows in rows.values() for row in stage_rows]
+    owing = (
+        set(
+            FeedbackDebt.objects.filter(referral_id__in=ids, paid_at__isnull=True).values_list(
+                "referral_id", flat=True
+            )
+        )
+        if ids
+        else set()
+    )
+    return [
+        Column(
+            stage.value,
+            stage.label,
+            counts.get(stage.value, 0),
+            [
+                Card(*row[:6], _name(row[6], row[7]), _name(row[8], row[9]), row[0] in owing)
+                for row in rows.get(stage.value, [])
+            ],
+        )
+        for stage in Stage
+    ]
 
 
 def filtered(
@@ -180,7 +246,7 @@ def timeline(referral: Referral) -> list[TimelineEntry]:
             TimelineEntry(
                 call.created_at,
                 f"Scheduled: {call.get_kind_display().lower()}",
-                f"for {call.at:%Y-%m-%d %H:%M} UTC",
+                f"for {timezone.localtime(call.at):%A %-d %B %Y, %H:%M}",
             )
         )
         if call.called_at:

@@ -1104,6 +1104,7 @@ def _review(item, *, reviewer, action: str, comment: str, label: str) -> ReviewR
     return ReviewRecord.objects.create(
         practice_id=item.practice_id,
         reviewer=reviewer,
+        reviewer_name=f"{reviewer} <{reviewer.email}>",
         item_type=ContentType.objects.get_for_model(item),
         item_id=item.pk,
         item_label=label[:300],

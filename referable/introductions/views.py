@@ -1,4 +1,5 @@
 import csv
+from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +46,21 @@ from referable.practices.services import professionals
 PAGE_SIZE = 25
 
 
+def zoned(view):
+    """Dates and times on the page in the user's own time zone (a call at 10:30 is
+    10:30 where they are)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        zone = request.user.zone if request.user.is_authenticated else None
+        if zone is None:
+            return view(request, *args, **kwargs)
+        with timezone.override(zone):
+            return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _form_errors_from(exc: ValidationError, form) -> None:
     for field, errors in exc.message_dict.items():
         target = field if field in form.fields else None
@@ -79,6 +95,7 @@ def _owners(request):
 # -- board and list --------------------------------------------------------------------
 
 
+@zoned
 @require("view")
 def board(request):
     owner_id, owner_value = _owner_choice(request)
@@ -99,13 +116,14 @@ def board(request):
 
 #: the one-click move offered on each card of the board
 FORWARD = {
-    Stage.RECEIVED: Stage.CONTACTED,
-    Stage.CONTACTED: Stage.MEETING_SET,
-    Stage.MEETING_SET: Stage.MET,
-    Stage.MET: Stage.ENGAGED,
+    Stage.RECEIVED.value: Stage.CONTACTED,
+    Stage.CONTACTED.value: Stage.MEETING_SET,
+    Stage.MEETING_SET.value: Stage.MET,
+    Stage.MET.value: Stage.ENGAGED,
 }
 
 
+@zoned
 @require("edit")
 @require_POST
 def board_move(request, referral_id: int):
@@ -142,6 +160,7 @@ def board_move(request, referral_id: int):
     )
 
 
+@zoned
 @require("view")
 def referral_list(request):
     owner_id, owner_value = _owner_choice(request)
@@ -224,6 +243,7 @@ def _csv(found) -> HttpResponse:
     return response
 
 
+@zoned
 @require("view")
 def person_lookup(request):
     """Radio options for the referrer or the prospect of a new referral."""
@@ -242,6 +262,7 @@ def person_lookup(request):
 # -- one referral ------------------------------------------------------------------------
 
 
+@zoned
 @require("edit")
 def referral_create(request):
     practice = request.user.practice
@@ -295,12 +316,14 @@ def _default_call_kind(referral: Referral) -> str:
     return ScheduledCall.Kind.EXACT_TIME_CALL
 
 
+@zoned
 @require("view")
 def referral_detail(request, referral_id: int):
     referral = _get(Referral, referral_id, queries.referral_detail)
     return render(request, "introductions/detail.html", _detail_context(request, referral))
 
 
+@zoned
 @require("edit")
 @require_POST
 def referral_move(request, referral_id: int):
@@ -331,6 +354,7 @@ def referral_move(request, referral_id: int):
     )
 
 
+@zoned
 @require("edit")
 @require_POST
 def privacy_notice(request, referral_id: int):
@@ -348,6 +372,7 @@ def privacy_notice(request, referral_id: int):
 # -- feedback -------------------------------------------------------------------------------
 
 
+@zoned
 @require("view")
 def feedback(request):
     owner_id, owner_value = _owner_choice(request)
@@ -363,6 +388,7 @@ def feedback(request):
     )
 
 
+@zoned
 @require("edit")
 def debt_pay(request, feedback_debt_id: int):
     debt = _get(
@@ -402,6 +428,7 @@ def _suggested_note(debt: FeedbackDebt) -> str:
 # -- letters ---------------------------------------------------------------------------------
 
 
+@zoned
 @require("edit")
 def letter_start(request, referral_id: int):
     referral = _get(
@@ -449,6 +476,7 @@ def _letter_context(request, letter: Letter, form=None) -> dict:
     }
 
 
+@zoned
 @require("view")
 def letter_edit(request, letter_id: int):
     letter = _get(Letter, letter_id, queries.letter_detail)
@@ -471,6 +499,7 @@ def letter_edit(request, letter_id: int):
     return render(request, "introductions/letter.html", _letter_context(request, letter, form))
 
 
+@zoned
 @require("view")
 def coach_check(request):
     """The coach's findings for the text being typed (htmx, as the user writes)."""
@@ -493,6 +522,7 @@ def _letter_action(request, letter_id: int, action, success: str):
     return redirect("introductions:letter", letter_id=letter.pk)
 
 
+@zoned
 @require("edit")
 @require_POST
 def letter_request_signature(request, letter_id: int):
@@ -507,6 +537,7 @@ def letter_request_signature(request, letter_id: int):
     )
 
 
+@zoned
 @require("edit")
 @require_POST
 def letter_sign(request, letter_id: int):
@@ -518,6 +549,7 @@ def letter_sign(request, letter_id: int):
     )
 
 
+@zoned
 @require("edit")
 @require_POST
 def letter_deliver(request, letter_id: int):
@@ -552,11 +584,13 @@ def _letter_file(letter_id: int, form: str) -> HttpResponse:
     )
 
 
+@zoned
 @require("view")
 def letter_pdf(request, letter_id: int):
     return _letter_file(letter_id, "pdf")
 
 
+@zoned
 @require("view")
 def letter_docx(request, letter_id: int):
     return _letter_file(letter_id, "docx")
@@ -565,6 +599,7 @@ def letter_docx(request, letter_id: int):
 # -- calls ------------------------------------------------------------------------------------
 
 
+@zoned
 @require("edit")
 @require_POST
 def call_create(request, referral_id: int):
@@ -595,6 +630,7 @@ def call_create(request, referral_id: int):
     )
 
 
+@zoned
 @require("view")
 def call_ics(request, scheduled_call_id: int):
     call = _get(
@@ -609,6 +645,7 @@ def call_ics(request, scheduled_call_id: int):
     )
 
 
+@zoned
 @require("edit")
 @require_POST
 def call_log(request, scheduled_call_id: int):
@@ -627,6 +664,7 @@ def call_log(request, scheduled_call_id: int):
     return redirect("introductions:detail", referral_id=call.referral_id)
 
 
+@zoned
 @require("edit")
 @require_POST
 def call_cancel(request, scheduled_call_id: int):
@@ -642,6 +680,7 @@ def call_cancel(request, scheduled_call_id: int):
 # -- compliance review -----------------------------------------------------------------------
 
 
+@zoned
 @require("view")
 def review_queue(request):
     return render(
@@ -668,12 +707,14 @@ def _review(request, held_email_id: int, approve: bool):
     return redirect("introductions:review")
 
 
+@zoned
 @require("review")
 @require_POST
 def review_approve(request, held_email_id: int):
     return _review(request, held_email_id, True)
 
 
+@zoned
 @require("review")
 @require_POST
 def review_reject(request, held_email_id: int):
@@ -683,6 +724,7 @@ def review_reject(request, held_email_id: int):
 # -- settings, templates and coach rules ---------------------------------------------------
 
 
+@zoned
 @require("configure")
 def settings_page(request):
     practice = request.user.practice
@@ -722,6 +764,7 @@ def settings_page(request):
     )
 
 
+@zoned
 @require("configure")
 def template_edit(request, letter_template_id: int | None = None):
     template = _get(LetterTemplate, letter_template_id) if letter_template_id else None
@@ -743,6 +786,7 @@ def template_edit(request, letter_template_id: int | None = None):
     )
 
 
+@zoned
 @require("configure")
 def coach_rule_edit(request, coach_rule_id: int | None = None):
     rule = _get(CoachRule, coach_rule_id) if coach_rule_id else None
