@@ -1,4 +1,4 @@
-from referable.practices.registry import AreaConfig
+from referable.practices.registry import AreaConfig, NavEntry
 
 
 class AgendaConfig(AreaConfig):
@@ -6,4 +6,10 @@ class AgendaConfig(AreaConfig):
     name = "referable.agenda"
     label = "agenda"
     verbose_name = "Today: process, cadence, agenda and digest"
+    url_prefix = "today/"
+    api_router = "referable.agenda.api.router"
+    api_prefix = ""
+    # order 10: the first entry, so Today is the home page after login
+    nav = (NavEntry("Today", "agenda:today", 10),)
+    demo_builder = "referable.agenda.demo.build"
     demo_order = 60

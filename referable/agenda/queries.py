@@ -1,0 +1,346 @@
+"""Reads of the agenda area: whose agenda a user sees, the agenda itself (every source,
+then the users' decisions, then the urgency rule), the process board and each
+client's progress through the process.
+
+Building an agenda costs one query per source (a few for the cadence) and one for the
+decisions, whatever the number of clients or items."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from django.db.models import Min, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from referable.agenda import urgency
+from referable.agenda.models import (
+    AgendaItemState,
+    DigestDelivery,
+    DigestPreference,
+    ProcessStep,
+    StepCompletion,
+    Touch,
+)
+from referable.agenda.sources import SOURCES, Moment
+from referable.clients.models import (
+    CheckIn,
+    Client,
+    Expectation,
+    ProfileShare,
+    RelationshipAgreement,
+)
+from referable.introductions.models import FeedbackDebt, Referral
+from referable.practices.models import User
+from referable.practices.roles import Role
+from referable.practices.services import practice_users
+
+STAFF_ROLES = (Role.OWNER, Role.MANAGER, Role.PROFESSIONAL, Role.ASSISTANT)
+
+
+# --- whose agenda ---------------------------------------------------------------------
+
+
+def colleagues(practice) -> QuerySet[User]:
+    """Everyone an item can be handed to, or whose agenda a manager can filter on."""
+    return (
+        practice_users(practice)
+        .filter(role__in=STAFF_ROLES)
+        .order_by("first_name", "last_name", "email")
+    )
+
+
+def own_owners(user: User) -> set[int]:
+    """The agenda that is a user's own: theirs, and for an assistant the agendas of the
+    professionals they act for."""
+    ids = {user.pk}
+    if user.role == Role.ASSISTANT:
+        ids |= set(user.acts_for.values_list("pk", flat=True))
+    return ids
+
+
+def visible_owners(user: User, professional_id: int | None = None) -> set[int]:
+    """Whose items ``user`` sees: a manager sees the firm (or one professional of it);
+    an assistant the professionals they act for; a professional their own. Asking for
+    someone out of reach shows one's own agenda."""
+    if user.can("see_firm"):
+        firm = set(colleagues(user.practice).values_list("pk", flat=True))
+        if professional_id:
+            return {professional_id} & firm or own_owners(user)
+        return firm
+    mine = own_owners(user)
+    if professional_id and professional_id in mine:
+        return {professional_id}
+    return mine
+
+
+# --- the agenda -----------------------------------------------------------------------
+
+
+@dataclass
+class Agenda:
+    items: list[urgency.Item]
+    today: date
+    owners: set[int]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+
+def agenda_for(
+    owners: set[int],
+    *,
+    zone,
+    now: datetime | None = None,
+    sources: tuple[str, ...] | None = None,
+) -> Agenda:
+    """Every item of ``owners``' agendas at ``now`` (in ``zone``), with the decisions
+    taken about them applied, in the order of the urgency rule."""
+    moment = Moment(now=now or timezone.now(), zone=zone)
+    today = moment.today
+    states = {
+        s.key: s
+        for s in AgendaItemState.objects.filter(Q(owner_id__in=owners) | Q(assignee_id__in=owners))
+    }
+    # items handed to these owners by someone else come from that someone's sources
+    givers = {s.owner_id for s in states.values() if s.assignee_id in owners and s.owner_id}
+    reach = set(owners) | givers
+    found = []
+    for name, source in SOURCES.items():
+        if sources is None or name in sources:
+            found += source(reach, moment)
+    items = []
+    for item in found:
+        state = states.get(item.key)
+        assignee = item.owner_id
+        if state is not None:
+            if state.done_at is not None:
+                continue
+            if state.snoozed_until and state.snoozed_until > today:
+                continue
+            if state.assignee_id:
+                assignee = state.assignee_id
+        if assignee not in owners:
+            continue
+        if assignee != item.owner_id:
+            item = replace(item, assignee_id=assignee)
+        items.append(item)
+    ranked = urgency.rank(items)
+    counts: dict[str, int] = defaultdict(int)
+    for item in ranked:
+        counts[item.group] += 1
+    return Agenda(items=ranked, today=today, owners=set(owners), counts=dict(counts))
+
+
+def find_item(key: str, owners: set[int], *, zone, now: datetime | None = None):
+    """The item with ``key`` on these owners' agendas, or None (not theirs, done, or
+    gone since the page was drawn)."""
+    source = key.partition(":")[0]
+    agenda = agenda_for(owners, zone=zone, now=now, sources=(source,))
+    return next((i for i in agenda.items if i.key == key), None)
+
+
+def find_any_item(key: str, owners: set[int], *, zone, now: datetime | None = None):
+    """Like ``find_item``, but also items snoozed or done (to act on them again)."""
+    source = key.partition(":")[0]
+    moment = Moment(now=now or timezone.now(), zone=zone)
+    states = {s.key: s for s in AgendaItemState.objects.filter(key=key)}
+    reach = set(owners) | {s.owner_id for s in states.values() if s.owner_id}
+    for item in SOURCES[source](reach, moment):
+        if item.key == key:
+            state = states.get(key)
+            assignee = (state.assignee_id if state else None) or item.owner_id
+            return item if assignee in owners else None
+    return None
+
+
+# --- the digest's state -----------------------------------------------------------------
+
+
+def digest_preference(user: User) -> DigestPreference | None:
+    return DigestPreference.objects.filter(user=user).first()
+
+
+def recent_digests(user: User, limit: int = 7) -> QuerySet[DigestDelivery]:
+    return DigestDelivery.objects.filter(user=user).select_related("email").order_by("-day")[:limit]
+
+
+def failed_digest(user: User) -> DigestDelivery | None:
+    """The latest digest whose e-mail failed (retrying or given up), to show on Today."""
+    return (
+        DigestDelivery.objects.filter(user=user, email__status="failed")
+        .select_related("email")
+        .order_by("-day")
+        .first()
+    )
+
+
+# --- the process ---------------------------------------------------------------------------
+
+
+def active_steps() -> list[ProcessStep]:
+    return list(ProcessStep.objects.filter(archived_at__isnull=True).order_by("position", "id"))
+
+
+def all_steps() -> list[ProcessStep]:
+    return list(ProcessStep.objects.order_by("archived_at", "position", "id"))
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A step done for a client: by hand (with the completion) or seen in the data
+    (with a link to the evidence)."""
+
+    on: date | None
+    how: str  # "evidence" or "hand"
+    url: str = ""
+    label: str = ""
+    completion_id: int | None = None
+
+
+def _as_day(value) -> date | None:
+    if isinstance(value, datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def evidence_for(client_ids, keys: set[str]) -> dict[tuple[int, str], Tick]:
+    """What the other areas' data shows, per client and evidence rule: one grouped query
+    per rule in use."""
+    found: dict[tuple[int, str], Tick] = {}
+    E = ProcessStep.Evidence
+
+    def first_per_client(model, day_field):
+        return (
+            model.objects.filter(client_id__in=client_ids)
+            .values_list("client_id")
+            .annotate(first=Min(day_field))
+            .order_by()
+        )
+
+    client_level = (
+        (E.EXPECTATIONS_RECORDED, Expectation, "asked_on", "expectations", "Expectations recorded"),
+        (E.CHECKIN_DONE, CheckIn, "held_on", "check-ins", "First check-in"),
+        (
+            E.AGREEMENT_ASKED,
+            RelationshipAgreement,
+            "asked_on",
+            "relationship",
+            "Relationship asked for",
+        ),
+        (E.PROFILE_SHARED, ProfileShare, "shared_on", "relationship", "Profile shared"),
+    )
+    for key, model, day_field, anchor, label in client_level:
+        if key in keys:
+            for cid, first in first_per_client(model, day_field):
+                found[(cid, key)] = Tick(first, "evidence", _client_url(cid, anchor), label)
+    if E.EVENT_INVITED in keys:
+        rows = (
+            Touch.objects.filter(client_id__in=client_ids, kind="event_invitation")
+            .values_list("client_id")
+            .annotate(first=Min("at"))
+            .order_by()
+        )
+        for cid, first in rows:
+            found[(cid, E.EVENT_INVITED)] = Tick(
+                _as_day(first), "evidence", _client_url(cid, ""), "Invited to an event"
+            )
+    if E.INTRODUCTION_RECEIVED in keys or E.LOOP_CLOSED in keys:
+        persons = dict(
+            Client.objects.filter(pk__in=client_ids).values_list("person_id", "id").order_by()
+        )
+        if E.INTRODUCTION_RECEIVED in keys:
+            rows = (
+                Referral.objects.filter(referrer_id__in=list(persons))
+                .values_list("referrer_id")
+                .annotate(first=Min("received_at"), ref=Min("id"))
+                .order_by()
+            )
+            for pid, first, ref in rows:
+                found[(persons[pid], E.INTRODUCTION_RECEIVED)] = Tick(
+                    _as_day(first),
+                    "evidence",
+                    reverse("introductions:detail", args=[ref]),
+                    "Made an introduction",
+                )
+        if E.LOOP_CLOSED in keys:
+            rows = (
+                FeedbackDebt.objects.filter(
+                    referrer_id__in=list(persons),
+                    kind=FeedbackDebt.Kind.THANK_YOU,
+                    paid_at__isnull=False,
+                )
+                .values_list("referrer_id")
+                .annotate(first=Min("paid_at"), ref=Min("referral_id"))
+                .order_by()
+            )
+            for pid, first, ref in rows:
+                found[(persons[pid], E.LOOP_CLOSED)] = Tick(
+                    _as_day(first),
+                    "evidence",
+                    reverse("introductions:detail", args=[ref]),
+                    "Thanked for an introduction",
+                )
+    return found
+
+
+def _client_url(client_id: int, anchor: str) -> str:
+    url = reverse("clients:detail", args=[client_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def progress(client_ids: list[int], steps: list[ProcessStep]) -> dict[int, dict[int, Tick]]:
+    """{client id: {step id: tick}} for the steps done; a constant number of queries."""
+    keys = {s.evidence for s in steps if s.evidence}
+    evidence = evidence_for(client_ids, keys) if keys and client_ids else {}
+    done: dict[int, dict[int, Tick]] = defaultdict(dict)
+    step_ids = [s.pk for s in steps]
+    for completion in StepCompletion.objects.filter(
+        client_id__in=client_ids, step_id__in=step_ids
+    ).select_related("by"):
+        done[completion.client_id][completion.step_id] = Tick(
+            completion.done_on,
+            "hand",
+            label=f"Ticked by {completion.by or 'someone'}"
+            + (f": {completion.note}" if completion.note else ""),
+            completion_id=completion.pk,
+        )
+    for step in steps:
+        if not step.evidence:
+            continue
+        for client_id in client_ids:
+            tick = evidence.get((client_id, step.evidence))
+            if tick is not None and step.pk not in done[client_id]:
+                done[client_id][step.pk] = tick
+    return done
+
+
+@dataclass
+class BoardRow:
+    client: Client
+    cells: list[tuple[ProcessStep, Tick | None]]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for _s, t in self.cells if t)
+
+    @property
+    def current(self) -> ProcessStep | None:
+        return next((s for s, t in self.cells if t is None), None)
+
+
+def board_clients(owner_id: int | None = None) -> QuerySet[Client]:
+    clients = Client.objects.filter(stage__in=[Client.Stage.ONBOARDING, Client.Stage.ACTIVE])
+    if owner_id:
+        clients = clients.filter(owner_id=owner_id)
+    return clients.select_related("person", "owner", "tier").order_by("person__sort_name", "id")
+
+
+def board_rows(clients: list[Client], steps: list[ProcessStep]) -> list[BoardRow]:
+    ticks = progress([c.pk for c in clients], steps)
+    return [
+        BoardRow(client=c, cells=[(s, ticks.get(c.pk, {}).get(s.pk)) for s in steps])
+        for c in clients
+    ]
