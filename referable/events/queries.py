@@ -1,6 +1,8 @@
 """Reads shared by the event pages and the API."""
 
-from django.db.models import Count, Q, QuerySet
+from datetime import datetime
+
+from django.db.models import Count, Max, Q, QuerySet
 
 from referable.events.models import Event, EventAttribution, Invitation
 from referable.introductions.models import Referral
@@ -68,4 +70,15 @@ def attributable_referrals(event: Event, *, limit: int = 200) -> QuerySet[Referr
         Referral.objects.filter(received_at__gte=event.starts_at, event_attribution__isnull=True)
         .select_related("referrer", "prospect")
         .order_by("-received_at", "-id")[:limit]
+    )
+
+
+def attended_by_clients(client_ids) -> list[tuple[int, datetime]]:
+    """For the Today agenda's cadence of touches: when each of these clients last came
+    to an event, as ``(client_id, starts_at)``."""
+    return list(
+        Invitation.objects.filter(attended=True, person__client__in=list(client_ids))
+        .values_list("person__client")
+        .annotate(at=Max("event__starts_at"))
+        .order_by()
     )

@@ -220,3 +220,14 @@ def test_capacity_cannot_drop_below_the_places_taken(in_practice):
     with pytest.raises(ValidationError) as err:
         services.update_event(event, {"capacity": 2})
     assert "capacity" in err.value.message_dict
+
+
+def test_the_agenda_learns_when_each_client_last_came_to_an_event(in_practice, professional):
+    from referable.events.queries import attended_by_clients
+
+    client = make_client(in_practice, professional)
+    older, newer = make_event(in_practice, days=-90), make_event(in_practice, days=-10)
+    for event in (older, newer):
+        services.check_in(make_invitation(event, client.person))
+    make_invitation(make_event(in_practice, days=-5), client.person)  # invited, did not come
+    assert attended_by_clients([client.pk]) == [(client.pk, newer.starts_at)]
