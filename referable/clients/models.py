@@ -132,12 +132,14 @@ class Client(PracticeOwned):
     person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="client")
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: a user with clients cannot be deleted on their own, but a
+        # whole practice (users and clients together) can
+        on_delete=models.RESTRICT,
         related_name="+",
         help_text="The professional responsible for this client.",
     )
     start_date = models.DateField(default=timezone.localdate)
-    tier = models.ForeignKey(ServiceTier, on_delete=models.PROTECT, related_name="clients")
+    tier = models.ForeignKey(ServiceTier, on_delete=models.RESTRICT, related_name="clients")
     stage = models.CharField(max_length=20, choices=Stage.choices, default=Stage.ONBOARDING)
 
     rung = models.CharField(max_length=30, choices=Rung.choices, default=Rung.EARN_TRUST)

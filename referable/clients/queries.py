@@ -236,8 +236,10 @@ def next_asks_for(
     """The next ask of each client, computed now (for Today and insight), in constant
     queries. ``today`` defaults to the date in the practice's time zone."""
     if today is None:
-        settings = LadderSettings.objects.select_related("practice").first()
-        today = practice_today(settings.practice) if settings else timezone.localdate()
+        first = clients.select_related("practice").first()
+        if first is None:
+            return {}
+        today = practice_today(first.practice)
     return {cid: a.ask for cid, a in compute(clients, today=today).items()}
 
 

@@ -144,7 +144,11 @@ def client_create(request):
         else:
             messages.success(request, f"{client} is now a client.")
             return redirect("clients:detail", client_id=client.pk)
-    return render(request, "clients/new.html", {"form": form})
+    chosen = form["person"].value()
+    person = (
+        people_queries.search_people().filter(pk=chosen).first() if str(chosen).isdigit() else None
+    )
+    return render(request, "clients/new.html", {"form": form, "chosen": person})
 
 
 @require("view")

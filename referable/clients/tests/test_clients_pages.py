@@ -243,6 +243,12 @@ def test_make_a_person_a_client_from_the_new_client_page(web, practice, professi
     assert "Ada Lovelace" not in again.text
 
 
+def test_the_new_client_page_can_start_from_a_chosen_person(web, practice):
+    person = make_person(practice, first_name="Grace", last_name="Hopper")
+    page = web.get(reverse("clients:create"), {"person": person.pk})
+    assert f'name="person" value="{person.pk}" checked' in page.text and "Grace Hopper" in page.text
+
+
 def test_settings_need_the_configure_role(web, client_for, owner):
     assert web.get(reverse("clients:settings")).status_code == 403
     page = client_for(owner).get(reverse("clients:settings"))

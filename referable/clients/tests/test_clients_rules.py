@@ -276,3 +276,10 @@ def test_next_asks_for_answers_many_clients_in_constant_queries(
         ready_client(practice, professional)
     with practice_scope(practice), django_assert_max_num_queries(14):
         assert len(queries.next_asks_for(Client.objects.all(), today=date.today())) == 8
+
+
+def test_a_whole_practice_can_be_deleted_with_its_clients(practice, professional):
+    ready_client(practice, professional)
+    with practice_scope(practice):
+        practice.delete()
+        assert not Client.objects.exists()
