@@ -16,6 +16,7 @@ from referable.clients import ladder
 from referable.insight import queries
 from referable.insight.filters import Filters
 from referable.introductions.models import FeedbackDebt, Method, Referral
+from referable.partners import ledger
 
 #: colours that stay apart for the common kinds of colour blindness (Okabe–Ito)
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#6B6B6B"]
@@ -25,6 +26,7 @@ CHARTS = (
     ("sources", "Introductions by source"),
     ("kinds", "Introductions and recommendations"),
     ("methods", "Method of introduction"),
+    ("events", "Introductions born at events"),
     ("funnel", "Conversion at each stage"),
     ("conversion_by_month", "Conversion by month received"),
     ("conversion_by_method", "Conversion by method"),
@@ -32,6 +34,8 @@ CHARTS = (
     ("response", "Same-day response"),
     ("first_contact", "Time to first contact"),
     ("loop", "Closing the loop"),
+    ("reciprocity_by_month", "Reciprocity with referral partners"),
+    ("reciprocity", "Reciprocity by partner"),
     ("value", "Value won"),
     ("rungs", "The book: clients on each rung"),
     ("held_back", "What holds clients back"),
@@ -201,6 +205,8 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
     won = queries.value_won(filters)
     rungs = queries.rung_counts(filters)
     held = queries.held_back(filters)
+    born = queries.events(filters)
+    from_partners, to_partners = queries.partner_flows(filters)
 
     funnel = funnel_rows(counts)
     response = response_rows(months, counts, contact_by_month)
@@ -234,6 +240,16 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
             counts,
             "method",
             [(m.value, m.label) for m in Method],
+        ),
+        Chart(
+            "events",
+            TITLES["events"],
+            "Introductions received in the period that were born at an appreciation event "
+            "(attributions confirmed), by event, most recent first.",
+            ["Event", "Date", "Introductions", "Engaged", "Value won", "Cost"],
+            event_rows(born, filters),
+            draw="hbar",
+            series=(2, 3),
         ),
         Chart(
             "funnel",
@@ -312,6 +328,33 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
             draw="line",
             series=(5,),
             percent=True,
+        ),
+        Chart(
+            "reciprocity_by_month",
+            TITLES["reciprocity_by_month"],
+            "Introductions received from referral partners and sent to them each month. "
+            "Reciprocity is expected, never demanded; the service tier does not apply.",
+            ["Month", "Received from partners", "Sent to partners", "Balance"],
+            reciprocity_by_month(months, from_partners, to_partners),
+            series=(1, 2),
+        ),
+        Chart(
+            "reciprocity",
+            TITLES["reciprocity"],
+            f"The {PARTNER_ROWS} partners with the most introductions either way in the "
+            "period; a positive balance means they sent more than we did.",
+            [
+                "Partner",
+                "Received",
+                "Sent",
+                "Balance",
+                "Received engaged",
+                "Sent engaged",
+                "Reciprocity",
+            ],
+            reciprocity_by_partner(from_partners, to_partners),
+            draw="hbar",
+            series=(1, 2),
         ),
         Chart(
             "value",
@@ -494,6 +537,65 @@ def value_rows(months, won) -> tuple[list[str], list[list], dict[str, Decimal]]:
     ]
     totals = {c: sum((value[i, c] for i in range(len(months))), Decimal("0")) for c in currencies}
     return ["Month", "Engaged", *[f"Value won ({c})" for c in currencies]], rows, totals
+
+
+PARTNER_ROWS = 15
+
+
+def event_rows(born, filters: Filters) -> list[list]:
+    return [
+        [
+            row["title"],
+            row["starts_at"].astimezone(filters.zone).date().isoformat(),
+            row["introductions"],
+            row["engaged"],
+            row["value"] or Decimal("0"),
+            row["cost"],
+        ]
+        for row in born
+    ]
+
+
+def reciprocity_by_month(months, received, sent) -> list[list]:
+    got = queries.totals(received, "month", "n")
+    gave = queries.totals(sent, "month", "n")
+    return [
+        [month, got[i]["n"], gave[i]["n"], got[i]["n"] - gave[i]["n"]]
+        for i, month in enumerate(months)
+    ]
+
+
+def reciprocity_by_partner(received, sent) -> list[list]:
+    partners: dict = {}
+    for direction, rows in (("received", received), ("sent", sent)):
+        for row in rows:
+            line = partners.setdefault(
+                row["partner"],
+                {
+                    "name": " ".join(p for p in (row["first_name"], row["last_name"]) if p),
+                    "received": 0,
+                    "sent": 0,
+                    "received_engaged": 0,
+                    "sent_engaged": 0,
+                },
+            )
+            line[direction] += row["n"]
+            line[f"{direction}_engaged"] += row["engaged"]
+    ranked = sorted(
+        partners.values(), key=lambda p: (-(p["received"] + p["sent"]), p["name"].lower())
+    )
+    return [
+        [
+            p["name"],
+            p["received"],
+            p["sent"],
+            p["received"] - p["sent"],
+            p["received_engaged"],
+            p["sent_engaged"],
+            ledger.reciprocity(p["received"], p["sent"]),
+        ]
+        for p in ranked[:PARTNER_ROWS]
+    ]
 
 
 def held_back_rows(held) -> list[list]:

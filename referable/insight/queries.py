@@ -42,6 +42,7 @@ from referable.clients import ladder
 from referable.clients.models import Client
 from referable.insight.filters import Filters
 from referable.introductions.models import FeedbackDebt, Referral, Stage, StageChange
+from referable.partners.models import OutboundReferral
 
 #: the steps forward of a referral, in order; "reached" counts a referral at every step
 #: up to the furthest it got to, so a prospect who went straight from contacted to met
@@ -106,13 +107,16 @@ class Seconds(Func):
         )
 
 
-def month_bucket(field: str, filters: Filters) -> Case:
+def month_bucket(field: str, filters: Filters, *, dates: bool = False) -> Case:
     """The index of the period's month that ``field`` falls in (rows outside the period
-    are filtered out before)."""
+    are filtered out before). ``dates``: the field is a date, not an instant."""
     months = filters.months
     return Case(
         *[
-            When(**{f"{field}__lt": month.ends}, then=Value(index))
+            When(
+                **{f"{field}__lt": months[index + 1].first if dates else month.ends},
+                then=Value(index),
+            )
             for index, month in enumerate(months[:-1])
         ],
         default=Value(len(months) - 1),
@@ -121,10 +125,15 @@ def month_bucket(field: str, filters: Filters) -> Case:
 
 
 def origin() -> Case:
-    """Where an introduction came from: an event or a shared profile says more than who
-    made it; otherwise a partner, a client, or someone else."""
+    """Where an introduction came from: an event (marked so, or attributed to one and
+    confirmed) or a shared profile says more than who made it; otherwise a partner, a
+    client, or someone else."""
     return Case(
-        When(source=Referral.Source.EVENT, then=Value("event")),
+        When(
+            Q(source=Referral.Source.EVENT)
+            | Q(event_attribution__confirmed=True, event_attribution__dismissed=False),
+            then=Value("event"),
+        ),
         When(source=Referral.Source.PROFILE, then=Value("profile")),
         When(
             Q(source=Referral.Source.PARTNER) | Q(referrer_kind=Referral.ReferrerKind.PARTNER),
@@ -274,6 +283,70 @@ def value_won(filters: Filters) -> list[dict]:
         .values("month", "currency")
         .annotate(engaged=Count("id"), value=Sum("value"))
         .order_by()
+    )
+
+
+def events(filters: Filters, *, limit: int = 20) -> list[dict]:
+    """Introductions received in the period that were born at an event (attributions
+    confirmed), by event: how many, how many engaged and the value won, with the
+    event's cost."""
+    return list(
+        referrals(filters)
+        .filter(event_attribution__confirmed=True, event_attribution__dismissed=False)
+        .values(
+            event=F("event_attribution__event_id"),
+            title=F("event_attribution__event__title"),
+            starts_at=F("event_attribution__event__starts_at"),
+            cost=Coalesce(
+                "event_attribution__event__actual_cost", "event_attribution__event__budget"
+            ),
+        )
+        .annotate(
+            introductions=Count("id"),
+            engaged=Count("id", filter=Q(stage=Stage.ENGAGED)),
+            value=Sum("value", filter=Q(stage=Stage.ENGAGED)),
+        )
+        .order_by("-starts_at", "-event")[:limit]
+    )
+
+
+def partner_flows(filters: Filters) -> tuple[list[dict], list[dict]]:
+    """Referrals received from each referral partner and sent to each, by month, with
+    how many became engagements. Whose work is the partners the professional keeps up;
+    the service tier does not apply to partners."""
+    received = Referral.objects.filter(
+        received_at__gte=filters.starts,
+        received_at__lt=filters.ends,
+        referrer__partner_profile__isnull=False,
+    )
+    sent = OutboundReferral.objects.filter(sent_on__gte=filters.start, sent_on__lte=filters.end)
+    if filters.owner_id:
+        received = received.filter(referrer__partner_profile__owner_id=filters.owner_id)
+        sent = sent.filter(partner__owner_id=filters.owner_id)
+    engaged = Q(stage=Stage.ENGAGED)
+    return (
+        list(
+            received.annotate(month=month_bucket("received_at", filters))
+            .values(
+                "month",
+                partner=F("referrer__partner_profile"),
+                first_name=F("referrer__first_name"),
+                last_name=F("referrer__last_name"),
+            )
+            .annotate(n=Count("id"), engaged=Count("id", filter=engaged))
+            .order_by()
+        ),
+        list(
+            sent.annotate(month=month_bucket("sent_on", filters, dates=True))
+            .values(
+                "month",
+                "partner",
+                first_name=F("partner__person__first_name"),
+                last_name=F("partner__person__last_name"),
+            )
+            .annotate(n=Count("id"), engaged=Count("id", filter=engaged))
+            .order_by()
+        ),
     )
 
 

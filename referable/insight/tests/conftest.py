@@ -13,9 +13,11 @@ from django.db import transaction
 from referable.clients import services as client_services
 from referable.clients.models import Client, ServiceTier
 from referable.clients.tests.factories import make_client, make_expectation, ready_client
+from referable.events import services as event_services
 from referable.insight.filters import Filters
 from referable.introductions import services
 from referable.introductions.models import FeedbackDebt, Referral
+from referable.partners import services as partner_services
 from referable.people.tests.factories import make_person
 from referable.practices.roles import Role
 from referable.practices.services import add_user, create_practice
@@ -214,6 +216,40 @@ def _build_figures() -> Figures:
     _pay(refs["r2"], "thank_you", "", timedelta(days=3))
     _pay(refs["r4"], "thank_you", "", timedelta(hours=12))
     _pay(refs["r4"], "feedback", "contacted", timedelta(days=3, hours=12))
+
+    # r1 and r4 were born at the New Year dinner (r4 was also marked "event" when
+    # recorded); a proposal nobody confirmed does not count
+    with practice_scope(practice):
+        dinner = event_services.create_event(
+            practice,
+            {
+                "title": "New Year dinner",
+                "starts_at": at("2025-01-02", "19:00"),
+                "ends_at": at("2025-01-02", "22:00"),
+                "actual_cost": Decimal("1500"),
+            },
+        )
+        event_services.attribute(refs["r1"], dinner, by=pro)
+        event_services.attribute(refs["r4"], dinner, by=pro)
+        proposal = event_services.attribute(refs["r6"], dinner, by=pro)
+        event_services.dismiss_attribution(proposal, by=pro)
+
+    # r3's referrer is a partner Pia keeps up; we sent them two people, and another
+    # partner (Oz's) one
+    with practice_scope(practice):
+        lawyer = partner_services.make_partner(
+            refs["r3"].referrer, {"profession": "attorney", "owner": pro}
+        )
+        cpa = partner_services.make_partner(
+            make_person(practice, first_name="Cora", last_name="Cpa"),
+            {"profession": "accountant", "owner": other_pro},
+        )
+    for partner, day in ((lawyer, "2025-01-15"), (lawyer, "2025-02-20"), (cpa, "2025-03-03")):
+        person = make_person(practice, first_name=f"sent-{day}")
+        with practice_scope(practice):
+            partner_services.send_referral(
+                partner, person, need="An estate plan", sent_on=at(day).date(), by=pro
+            )
 
     # the book beyond the referrers (who have no expectations yet)
     make_client(practice, pro, tier=tiers["Top"])

@@ -29,7 +29,7 @@ def test_the_api_returns_the_numbers_of_the_tables(figures, owner):
     }
     assert [c["key"] for c in body["charts"]] == [key for key, _title in charts.CHARTS]
     by_key = {c["key"]: c for c in body["charts"]}
-    assert by_key["sources"]["rows"][0] == ["2025-01", 2, 1, 0, 0, 0, 3]
+    assert by_key["sources"]["rows"][0] == ["2025-01", 1, 1, 1, 0, 0, 3]
     assert by_key["funnel"]["rows"][1] == ["Contacted", 4, 66.7, 66.7]
     assert by_key["value"]["rows"][0] == ["2025-01", 2, "6000.00"]
     assert by_key["first_contact"]["rows"][2] == ["2025-03", 0, None]

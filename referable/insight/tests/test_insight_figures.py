@@ -41,8 +41,9 @@ def rows(dashboard, key) -> list[list]:
 def test_introductions_by_source_kind_and_method_count_in_the_month_received(figures):
     b = board(figures)
     assert rows(b, "sources") == [
-        # month, client, partner, event, profile, other, total
-        ["2025-01", 2, 1, 0, 0, 0, 3],
+        # month, client, partner, event, profile, other, total (r1 and r4 were born at
+        # an event, see test_introductions_born_at_events_count_once_confirmed)
+        ["2025-01", 1, 1, 1, 0, 0, 3],
         ["2025-02", 1, 0, 1, 1, 0, 3],
         ["2025-03", 0, 0, 0, 0, 0, 0],
     ]
@@ -205,3 +206,29 @@ def test_another_practices_numbers_never_count(figures):
         theirs = charts.build(figures.period)
     assert rows(theirs, "funnel")[0][1] == 1
     assert rows(theirs, "value")[0] == ["2025-01", 1, Decimal("99999.00")]
+
+
+def test_introductions_born_at_events_count_once_confirmed(figures):
+    b = board(figures)
+    assert rows(b, "events") == [
+        # r6's attribution was dismissed; r1 engaged (5,000), r4 met
+        ["New Year dinner", "2025-01-02", 2, 1, Decimal("5000.00"), Decimal("1500.00")],
+    ]
+    # r1, direct from a client, now counts as born at an event
+    assert rows(b, "sources")[0] == ["2025-01", 1, 1, 1, 0, 0, 3]
+
+
+def test_reciprocity_with_referral_partners(figures):
+    b = board(figures)
+    assert rows(b, "reciprocity_by_month") == [
+        # received from partners, sent to partners, balance
+        ["2025-01", 1, 1, 0],
+        ["2025-02", 0, 1, -1],
+        ["2025-03", 0, 1, -1],
+    ]
+    assert rows(b, "reciprocity") == [
+        ["r3-referrer Example", 1, 2, -1, 0, 0, "About even"],
+        ["Cora Cpa", 0, 1, -1, 0, 0, "About even"],
+    ]
+    mine = board(figures, owner_id=figures.pro.pk)
+    assert [row[0] for row in rows(mine, "reciprocity")] == ["r3-referrer Example"]

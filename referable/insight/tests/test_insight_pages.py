@@ -32,7 +32,7 @@ def test_the_firm_dashboard_shows_every_chart_with_its_table_and_download(figure
         assert title in html
         assert f"format=csv&amp;chart={key}" in html
     assert 'data-spec="spec-sources"' in html and 'id="spec-sources"' in html
-    assert tables["sources"][1] == ["2025-01", "2", "1", "0", "0", "0", "3"]
+    assert tables["sources"][1] == ["2025-01", "1", "1", "1", "0", "0", "3"]
     assert headline(html, "Introductions received") == "6"
     assert "insight/chart.umd.js" in html and "cdn" not in html.lower()
 
