@@ -15,6 +15,8 @@ A job runs at least once and, with a dedupe key, is scheduled at most once. If a
 is killed mid-job the job runs again after its lease expires, so a task must make a
 second run harmless (check the state it is about to change, as e-mail delivery does).
 A job that has a practice runs inside that practice's scope, acting as nobody.
+Tasks read the time with ``jobs.now()`` (the present; in a test, the ``now`` given to
+``testing.drain``).
 A task that raises is retried with backoff, then marked failed with its error.
 
 The queue sits in the project's database, or in Redis when REDIS_URL is set. Calling

@@ -84,15 +84,21 @@ class DatabaseQueue:
             return False
         return True
 
+    @staticmethod
+    def _claimable(now: datetime) -> Q:
+        return Q(status=Job.Status.QUEUED, run_at__lte=now) | Q(
+            status=Job.Status.RUNNING, locked_until__lt=now
+        )
+
     def claim(self, worker: str, now: datetime, lease: timedelta) -> ClaimedJob | None:
+        # a plain read first: an idle worker's poll then never takes SQLite's write lock
+        if not Job.objects.filter(self._claimable(now)).exists():
+            return None
         while True:
             with transaction.atomic():
                 job = (
                     Job.objects.select_for_update(skip_locked=True)
-                    .filter(
-                        Q(status=Job.Status.QUEUED, run_at__lte=now)
-                        | Q(status=Job.Status.RUNNING, locked_until__lt=now)
-                    )
+                    .filter(self._claimable(now))
                     .order_by("run_at", "id")
                     .first()
                 )

@@ -38,7 +38,7 @@ class Worker:
         self.lease = lease
         self.poll = poll
         self.once = once
-        self.scheduler = scheduler and not once
+        self.scheduler = scheduler
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.stopping = threading.Event()
         self.running: dict[str, tuple[ClaimedJob, Queue]] = {}
@@ -56,6 +56,10 @@ class Worker:
 
     # ---- the loops -----------------------------------------------------------------
     def run(self) -> int:
+        done_slots: dict[str, str] = {}
+        if self.once and self.scheduler:
+            # for cron: the periods that have begun are queued, then everything due runs
+            self._schedule(done_slots)
         threads = [
             threading.Thread(target=self._loop, args=(f"{self.name}:{i}",), daemon=True)
             for i in range(self.concurrency)
@@ -64,15 +68,9 @@ class Worker:
         for thread in threads:
             thread.start()
         heartbeat.start()
-        done_slots: dict[str, str] = {}
         while any(thread.is_alive() for thread in threads):
-            if self.scheduler and not self.stopping.is_set():
-                try:
-                    jobs.schedule_periodic(timezone.now(), done_slots)
-                except Exception:
-                    logger.exception("worker %s: could not queue periodic tasks", self.name)
-                finally:
-                    close_old_connections()
+            if self.scheduler and not self.once and not self.stopping.is_set():
+                self._schedule(done_slots)
             self.stopping.wait(min(self.poll, 1.0))
             if self.stopping.is_set():
                 break
@@ -82,6 +80,14 @@ class Worker:
         heartbeat.join(timeout=5)
         connection.close()
         return self.done
+
+    def _schedule(self, done_slots: dict[str, str]) -> None:
+        try:
+            jobs.schedule_periodic(timezone.now(), done_slots)
+        except Exception:
+            logger.exception("worker %s: could not queue periodic tasks", self.name)
+        finally:
+            close_old_connections()
 
     def _loop(self, name: str) -> None:
         try:

@@ -15,7 +15,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="run every due job, then exit")
+        parser.add_argument(
+            "--once",
+            action="store_true",
+            help="queue the periodic scans whose period began, run every due job, then exit",
+        )
         parser.add_argument("--concurrency", type=int, default=1, help="jobs run at once")
         parser.add_argument(
             "--lease",
