@@ -7,6 +7,8 @@ class OutboxConfig(AreaConfig):
     label = "outbox"
     verbose_name = "E-mail, the queue and the worker"
     url_prefix = "outbox/"
+    api_router = "referable.outbox.api.router"
+    api_prefix = ""
     nav = (NavEntry("Outbox", "outbox:list", 85),)
     demo_builder = "referable.outbox.demo.build"
     demo_order = 85

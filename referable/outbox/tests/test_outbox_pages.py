@@ -136,3 +136,24 @@ def test_background_work_that_failed_is_shown_to_managers(
     assert "tests.pages.broken" in page.text
     assert page.text.count("RuntimeError: the digest template is missing") == 1
     assert "tests.pages.broken" not in client_for(professional).get(reverse("outbox:list")).text
+
+
+def test_the_api_lists_messages_and_retries_a_failed_one(
+    api_client_for, professional, make_user, outsider, practice, monkeypatch
+):
+    failed = _failed_email(practice, monkeypatch)
+    api = api_client_for(professional)
+    listing = api.get("/api/v1/outbox", {"status": "failed"}).json()
+    assert [item["id"] for item in listing["items"]] == [failed.pk]
+    assert listing["items"][0]["subject"] == "The letter for Ada"
+    assert "SMTPServerDisconnected" in listing["items"][0]["last_error"]
+    assert api_client_for(outsider).get(f"/api/v1/outbox/{failed.pk}").status_code == 404
+    reviewer = api_client_for(make_user(Role.COMPLIANCE))
+    assert reviewer.post(f"/api/v1/outbox/{failed.pk}/retry").status_code == 403
+    assert api.post(f"/api/v1/outbox/{failed.pk}/retry").status_code == 200
+    with practice_scope(practice):
+        drain()
+    sent = api.get(f"/api/v1/outbox/{failed.pk}").json()
+    assert sent["status"] == "sent" and sent["attempts"] == 2
+    again = api.post(f"/api/v1/outbox/{failed.pk}/retry")
+    assert again.status_code == 422 and "not waiting" in again.text
