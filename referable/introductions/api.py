@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from referable.clients.models import IntroductionProfile
 from referable.introductions import queries, services
 from referable.introductions.models import (
     FeedbackDebt,
@@ -101,6 +102,13 @@ def create_referral(request, payload: ReferralIn):
         ).first()
         if owner is None:
             raise ValidationError({"owner_id": f"No user {payload.owner_id} in this practice."})
+    profile = None
+    if payload.source_profile_id:
+        profile = IntroductionProfile.objects.filter(pk=payload.source_profile_id).first()
+        if profile is None:
+            raise ValidationError(
+                {"source_profile_id": f"No introduction profile {payload.source_profile_id} here."}
+            )
     new = payload.new_prospect.dict() if payload.new_prospect else None
     emails = new.pop("emails") if new else []
     phones = new.pop("phones") if new else []
@@ -117,6 +125,7 @@ def create_referral(request, payload: ReferralIn):
         reason=payload.reason,
         source=payload.source,
         source_detail=payload.source_detail,
+        source_profile=profile,
         owner=owner,
         solicited=payload.solicited,
         received_at=payload.received_at,

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 
+from referable.clients.models import IntroductionProfile
 from referable.introductions import clock, letters
 from referable.introductions.approach import suggest_approach
 from referable.introductions.models import (
@@ -140,6 +141,7 @@ def build(practice, plan: DemoPlan) -> None:
     now = datetime.combine(plan.today, time(11, 0), tzinfo=zone)
     total = max(40, round(300 * plan.scale))
     client_ids = set(clients)
+    profiles = list(IntroductionProfile.objects.order_by("id").values_list("id", flat=True))
 
     referrals: list[Referral] = []
     for index in range(total):
@@ -169,6 +171,13 @@ def build(practice, plan: DemoPlan) -> None:
         method = approach.method if rng.random() < 0.6 else rng.choice(Method.values)
         owner = demo_user if rng.random() < 0.35 else rng.choice(professionals)
         stage = _final_stage(rng, age)
+        source = (
+            Referral.Source.PARTNER
+            if pool is partners
+            else rng.choice(
+                [Referral.Source.DIRECT] * 2 + [Referral.Source.EVENT, Referral.Source.PROFILE]
+            )
+        )
         referrals.append(
             Referral(
                 practice=practice,
@@ -187,16 +196,10 @@ def build(practice, plan: DemoPlan) -> None:
                 approach=approach.label,
                 suggested_method=approach.method,
                 reason=rng.choice(REASONS),
-                source=Referral.Source.PARTNER
-                if pool is partners
-                else rng.choice(
-                    [
-                        Referral.Source.DIRECT,
-                        Referral.Source.DIRECT,
-                        Referral.Source.EVENT,
-                        Referral.Source.PROFILE,
-                    ]
-                ),
+                source=source,
+                source_profile_id=rng.choice(profiles)
+                if source == Referral.Source.PROFILE and profiles
+                else None,
                 owner=owner,
                 solicited=rng.random() < 0.3,
                 stage=stage,
@@ -321,7 +324,9 @@ def _build_children(
             )
         )
         if referral.method == Method.LETTER or len(letters_) < 3:
-            letters_.append(_letter_for(practice, plan, referral, template, now))
+            letters_.append(
+                _letter_for(practice, plan, referral, template, now, waiting=len(letters_) % 2 == 0)
+            )
     StageChange.objects.bulk_create(changes, batch_size=BATCH)
     FeedbackDebt.objects.bulk_create(debts, batch_size=BATCH)
     Letter.objects.bulk_create(letters_, batch_size=BATCH)
@@ -408,7 +413,9 @@ def _call_status(rng, at: datetime, now: datetime) -> str:
     return ScheduledCall.Status.KEPT if rng.random() < 0.9 else ScheduledCall.Status.MISSED
 
 
-def _letter_for(practice, plan: DemoPlan, referral: Referral, template, now: datetime) -> Letter:
+def _letter_for(
+    practice, plan: DemoPlan, referral: Referral, template, now: datetime, *, waiting: bool
+) -> Letter:
     rng = plan.rng
     first = referral._steps[0][1] if referral._steps else None
     drafted = referral.received_at + timedelta(hours=2)
@@ -416,7 +423,8 @@ def _letter_for(practice, plan: DemoPlan, referral: Referral, template, now: dat
         hour=rng.choice([9, 10, 11, 14, 15]), minute=rng.choice([0, 15, 30, 45])
     )
     if first is None:
-        state = Letter.State.DRAFT if rng.random() < 0.5 else Letter.State.AWAITING_SIGNATURE
+        # not contacted yet: half the letters are drafts, half wait for the client
+        state = Letter.State.AWAITING_SIGNATURE if waiting else Letter.State.DRAFT
         call_at = max(call_at, now + timedelta(days=rng.randint(2, 6)))
         call_at = call_at.replace(hour=10, minute=30)
     else:

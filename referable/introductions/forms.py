@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from referable.clients.models import IntroductionProfile
 from referable.introductions.models import (
     CoachRule,
     ComplianceSettings,
@@ -89,6 +90,9 @@ class ReferralForm(forms.Form):
     )
     source = forms.ChoiceField(choices=Referral.Source.choices, initial=Referral.Source.DIRECT)
     source_detail = forms.CharField(label="Source details", required=False, max_length=300)
+    source_profile = forms.ModelChoiceField(
+        label="Introduction profile it matched", queryset=None, required=False
+    )
     owner = forms.ModelChoiceField(label="Followed up by", queryset=None, required=False)
     solicited = forms.BooleanField(
         label="We asked for this introduction",
@@ -99,6 +103,7 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = professionals(practice)
+        self.fields["source_profile"].queryset = IntroductionProfile.objects.filter(active=True)
 
     def clean_referrer(self):
         person = _person(self.cleaned_data.get("referrer"), "That person does not exist here.")
@@ -135,6 +140,7 @@ class ReferralForm(forms.Form):
             "reason": data["reason"],
             "source": data["source"],
             "source_detail": data["source_detail"],
+            "source_profile": data["source_profile"],
             "owner": data["owner"],
             "solicited": data["solicited"],
         }

@@ -179,6 +179,14 @@ class Referral(PracticeOwned):
     reason = models.TextField("reason given", blank=True, max_length=5000)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.DIRECT)
     source_detail = models.CharField(max_length=300, blank=True)
+    source_profile = models.ForeignKey(
+        "clients.IntroductionProfile",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="introduction profile it matched",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

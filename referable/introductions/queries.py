@@ -172,7 +172,9 @@ def overdue_filter(now: datetime | None = None) -> Q:
 
 def referral_detail(referral_id: int) -> Referral:
     return (
-        Referral.objects.select_related("referrer", "prospect", "owner", "connection", "practice")
+        Referral.objects.select_related(
+            "referrer", "prospect", "owner", "connection", "practice", "source_profile"
+        )
         .prefetch_related(
             Prefetch("stage_changes", queryset=StageChange.objects.select_related("by")),
             Prefetch("debts", queryset=FeedbackDebt.objects.select_related("paid_by")),

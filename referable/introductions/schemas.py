@@ -39,6 +39,7 @@ class ReferralIn(Schema):
     reason: str = Field("", max_length=5000)
     source: Referral.Source = Referral.Source.DIRECT
     source_detail: str = Field("", max_length=300)
+    source_profile_id: int | None = None
     owner_id: int | None = None
     solicited: bool = False
     received_at: datetime | None = None
@@ -70,6 +71,7 @@ class ReferralOut(Schema):
     reason: str
     source: str
     source_detail: str
+    source_profile_id: int | None
     owner_id: int | None
     solicited: bool
     stage: str

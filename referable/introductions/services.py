@@ -158,6 +158,7 @@ def record_referral(
     reason: str = "",
     source: str = Referral.Source.DIRECT,
     source_detail: str = "",
+    source_profile=None,
     owner=None,
     solicited: bool = False,
     received_at: datetime | None = None,
@@ -220,6 +221,7 @@ def record_referral(
         reason=reason,
         source=source,
         source_detail=source_detail,
+        source_profile=source_profile,
         owner=owner or by,
         solicited=solicited,
         received_at=received,
@@ -229,7 +231,9 @@ def record_referral(
         and prospect.category != Person.Category.CLIENT,
         notes=notes,
     )
-    referral.full_clean(exclude=["practice", "connection", "owner"])
+    if source_profile is not None and source == Referral.Source.DIRECT:
+        referral.source = Referral.Source.PROFILE
+    referral.full_clean(exclude=["practice", "connection", "owner", "source_profile"])
     referral.save()
     StageChange.objects.create(
         practice_id=practice.pk, referral=referral, at=received, by=by, to_stage=Stage.RECEIVED
@@ -274,7 +278,9 @@ def update_referral(referral: Referral, data: dict, *, by=None) -> Referral:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
     for field, value in data.items():
         setattr(referral, field, value)
-    referral.full_clean(exclude=["practice", "connection", "owner", "referrer", "prospect"])
+    referral.full_clean(
+        exclude=["practice", "connection", "owner", "referrer", "prospect", "source_profile"]
+    )
     referral.save()
     return referral
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from referable.introductions import queries, services
@@ -59,6 +59,14 @@ def zoned(view):
             return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _safe_next(request, default: str) -> str:
+    """Back where the user came from, but only within this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
 
 
 def _form_errors_from(exc: ValidationError, form) -> None:
@@ -145,7 +153,7 @@ def board_move(request, referral_id: int):
     if not request.htmx:
         if error:
             messages.error(request, error)
-        return redirect(request.POST.get("next") or reverse("introductions:board"))
+        return redirect(_safe_next(request, reverse("introductions:board")))
     owner_id, owner_value = _owner_choice(request)
     return render(
         request,
@@ -407,7 +415,7 @@ def debt_pay(request, feedback_debt_id: int):
         else:
             messages.success(request, f"{debt.get_kind_display()} for {debt.referrer} recorded.")
             return redirect(
-                request.POST.get("next") or reverse("introductions:detail", args=[debt.referral_id])
+                _safe_next(request, reverse("introductions:detail", args=[debt.referral_id]))
             )
     return render(request, "introductions/pay.html", {"debt": debt, "form": form})
 
@@ -503,7 +511,8 @@ def letter_edit(request, letter_id: int):
 @require("view")
 def coach_check(request):
     """The coach's findings for the text being typed (htmx, as the user writes)."""
-    text = request.POST.get("body", "") if request.method == "POST" else request.GET.get("body", "")
+    data = request.POST if request.method == "POST" else request.GET
+    text = data.get("body") or data.get("note") or ""
     return render(
         request,
         "introductions/_findings.html",

@@ -131,6 +131,8 @@ def test_draft_a_letter_see_the_coach_inline_and_download_it(web, practice, prof
 def test_the_coach_checks_text_as_it_is_typed(web):
     found = web.post(reverse("introductions:coach"), {"body": "Do you know anyone else?"})
     assert "The coach suggests 1 change" in found.text
+    note = web.post(reverse("introductions:coach"), {"note": "Thanks for the referral!"})
+    assert "introduction" in note.text and "The coach suggests 1 change" in note.text
     clean = web.post(reverse("introductions:coach"), {"body": "Thank you."})
     assert "nothing to suggest" in clean.text
 

@@ -298,3 +298,13 @@ def test_the_board_counts_every_stage_and_shows_one_professionals_cards(
     assert columns["received"].count == 2 and columns["contacted"].count == 1
     assert columns["engaged"].count == 0 and len(columns) == 7
     assert {c.count for c in queries.board(None)} >= {3}
+
+
+def test_a_referral_can_be_attributed_to_the_introduction_profile_it_matched(in_practice, practice):
+    from referable.clients.models import IntroductionProfile
+
+    profile = IntroductionProfile.objects.create(
+        practice=practice, name="Owners selling", positions="Owner", why="We plan exits."
+    )
+    referral = make_referral(practice, source_profile=profile)
+    assert referral.source == "profile" and referral.source_profile == profile
