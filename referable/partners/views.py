@@ -105,7 +105,6 @@ def partner_detail(request, partner_id: int):
         "debts": list(queries.debts_to(partner)[:20]),
         "meetings": list(queries.meetings_of(partner)[:10]),
         "gifts": services.gift_summary(partner.person, today=today),
-        "meeting_form": MeetingForm(initial={"held_on": today}),
     }
     return render(request, "partners/detail.html", context)
 
@@ -131,6 +130,8 @@ def partner_create(request):
         else:
             messages.success(request, f"{partner} is now a referral partner.")
             return redirect("partners:detail", partner_id=partner.pk)
+    if str(form["person"].value() or "").isdigit():
+        chosen = Person.objects.filter(pk=form["person"].value()).first()
     return render(request, "partners/form.html", {"form": form, "partner": None, "chosen": chosen})
 
 
