@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 EARN_TRUST = "earn_trust"
 ASK_RELATIONSHIP = "ask_relationship"
@@ -286,6 +287,17 @@ def _fill(template: str, values: Mapping[str, str]) -> str:
     return template
 
 
+@lru_cache(maxsize=256)
+def _template_problems(template: str) -> bool:
+    return bool(language_problems(template))
+
+
+def _clean(template: str, values: Mapping[str, str]) -> bool:
+    # The same few templates serve every client of a practice: check each template once,
+    # and the short values (names) put into it, rather than every filled-in text.
+    return not _template_problems(template) and not language_problems(" / ".join(values.values()))
+
+
 def render_script(
     purpose: str, scripts: Mapping[str, str] | None, values: Mapping[str, str]
 ) -> tuple[str, str]:
@@ -295,9 +307,8 @@ def render_script(
         return "", ""
     own = (scripts or {}).get(purpose, "")
     if own:
-        text = _fill(own, values)
-        if not language_problems(text):
-            return text, ""
+        if _clean(own, values):
+            return _fill(own, values), ""
         note = "The practice's script was set aside because it " + (
             "corners the client or says “referral”; the default words are shown."
         )
@@ -308,16 +319,22 @@ def render_script(
 # --- profiles and connections ------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _lowered(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w.strip().lower() for w in words if w.strip())
+
+
 def profile_matches(profile: ProfileFact, title: str, industry: str) -> bool:
     """A person matches when their title contains one of the profile's positions, or
     their industry one of its industries (case-insensitive)."""
-    title, industry = title.lower(), industry.lower()
-    if title and any(p.strip().lower() and p.strip().lower() in title for p in profile.positions):
-        return True
-    return bool(
-        industry
-        and any(i.strip().lower() and i.strip().lower() in industry for i in profile.industries)
-    )
+    if title:
+        title = title.lower()
+        if any(p in title for p in _lowered(profile.positions)):
+            return True
+    if industry:
+        industry = industry.lower()
+        return any(i in industry for i in _lowered(profile.industries))
+    return False
 
 
 def matching_profiles(
@@ -565,8 +582,12 @@ def next_ask(
                 f"{guardrails.recommendation_trust}; it is {facts.trust}. Go above and beyond."
             ],
         )
-    ranked, notes = _candidates(facts, guardrails)
-    if facts.trust >= guardrails.introduction_trust and ranked:
+    # connections only matter with trust enough for an introduction (queries.compute
+    # relies on it to read them only for those clients)
+    ranked, notes = (
+        _candidates(facts, guardrails) if facts.trust >= guardrails.introduction_trust else ([], [])
+    )
+    if ranked:
         _key, c, (method, why), matches = ranked[0]
         proposal = Proposal(
             person_id=c.person_id,

@@ -8,7 +8,7 @@ the answers for the book.
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -39,10 +39,15 @@ class Assessment:
     """Everything the ladder knows about one client: both pillars and the next ask."""
 
     client_id: int
+    person_id: int
     trust: TrustScore
     experience: Experience
     ask: ladder.NextAsk
     facts: ladder.ClientFacts
+
+
+#: person ids per query when reading connections of a list of clients
+CONNECTION_CHUNK = 5000
 
 
 def practice_today(practice) -> date:
@@ -93,7 +98,7 @@ def promises_for(person_ids: list[int]) -> dict[int, tuple[int, int]]:
     return source(person_ids)
 
 
-def _connections(client_persons: QuerySet) -> dict[int, list[ladder.ConnectionFact]]:
+def _connections(client_persons) -> dict[int, list[ladder.ConnectionFact]]:
     """The people each client knows, with what the ladder needs of them, in two queries
     (each connection is stored once per pair, so it is read from both sides)."""
     found: dict[int, list[ladder.ConnectionFact]] = defaultdict(list)
@@ -127,7 +132,11 @@ def _connections(client_persons: QuerySet) -> dict[int, list[ladder.ConnectionFa
 
 
 def compute(
-    clients: QuerySet[Client], *, today: date, settings: LadderSettings | None = None
+    clients: QuerySet[Client],
+    *,
+    today: date,
+    settings: LadderSettings | None = None,
+    all_connections: bool = False,
 ) -> dict[int, Assessment]:
     """Trust, experience and the next ask of every client in ``clients``, in a constant
     number of queries whatever their number (about a dozen)."""
@@ -181,10 +190,10 @@ def compute(
         "client_id", "kind", "asked_on", "answer", "person_id"
     ):
         requests[client_id].append(ladder.RequestFact(kind, on, answer, person_id))
-    connections = _connections(clients.order_by().values("person_id"))
     promises = promises_for([row[1] for row in rows])
+    connections = _connections(clients.order_by().values("person_id")) if all_connections else {}
 
-    result = {}
+    result: dict[int, Assessment] = {}
     for (
         client_id,
         person_id,
@@ -222,12 +231,44 @@ def compute(
         )
         result[client_id] = Assessment(
             client_id=client_id,
+            person_id=person_id,
             trust=trust,
             experience=experience_summary(facts.expectations),
             ask=ladder.next_ask(facts, guardrails, scripts),
             facts=facts,
         )
+    if not all_connections:
+        _with_connections(result, guardrails, scripts)
     return result
+
+
+def _connections_matter(assessment: Assessment, guardrails: ladder.Guardrails) -> bool:
+    """Whether knowing the client's connections could change their answer: only a client
+    who got past every guardrail and every earlier rung, with trust enough for an
+    introduction, can be proposed one (see ladder.next_ask)."""
+    ask, facts = assessment.ask, assessment.facts
+    return (
+        facts.trust >= guardrails.introduction_trust
+        and ask.rung in (ladder.INVITE_RECOMMENDATION, ladder.NONE)
+        and not ask.guardrail
+        and facts.stage not in ("former", "prospect")
+    )
+
+
+def _with_connections(
+    result: dict[int, Assessment], guardrails: ladder.Guardrails, scripts: dict
+) -> None:
+    """Second pass of ``compute``: the connections of the clients they matter for (a
+    fraction of a firm's book), read in chunks, and those clients' answers again."""
+    concerned = [a for a in result.values() if _connections_matter(a, guardrails)]
+    for start in range(0, len(concerned), CONNECTION_CHUNK):
+        chunk = concerned[start : start + CONNECTION_CHUNK]
+        connections = _connections([a.person_id for a in chunk])
+        for a in chunk:
+            facts = replace(a.facts, connections=tuple(connections.get(a.person_id, ())))
+            result[a.client_id] = replace(
+                a, facts=facts, ask=ladder.next_ask(facts, guardrails, scripts)
+            )
 
 
 def next_asks_for(
@@ -244,7 +285,10 @@ def next_asks_for(
 
 
 def assess(client: Client, *, today: date) -> Assessment:
-    return compute(Client.objects.filter(pk=client.pk), today=today)[client.pk]
+    """One client, with all their connections (the page lists those fitting a profile)."""
+    return compute(Client.objects.filter(pk=client.pk), today=today, all_connections=True)[
+        client.pk
+    ]
 
 
 def rung_counts(clients: QuerySet[Client]) -> dict[str, int]:
