@@ -258,6 +258,13 @@ class LogCallForm(forms.Form):
     )
 
 
+class FirstContactForm(forms.Form):
+    subject = forms.CharField(label="Subject", max_length=300)
+    text = forms.CharField(
+        label="Message", widget=forms.Textarea(attrs={"rows": 9}), max_length=10000
+    )
+
+
 class PrivacyNoticeForm(forms.Form):
     how = forms.CharField(
         label="How they were told", max_length=100, initial="by phone at first contact"

@@ -1025,6 +1025,57 @@ def privacy_notice_text(referral: Referral) -> str:
     )
 
 
+def first_contact_draft(referral: Referral, *, by=None) -> tuple[str, str]:
+    """The practice's first-contact e-mail to a prospect: who introduced us, and, when
+    their details came from someone else, where we got them (GDPR art. 14)."""
+    prospect, referrer = referral.prospect, referral.referrer
+    professional = referral.owner or by
+    name = str(professional) if professional else referral.practice.name
+    paragraphs = [
+        f"Dear {prospect.first_name or prospect.full_name},",
+        f"{referrer.full_name} suggested that we should meet, and I would be glad to. "
+        "Would a short call this week suit you? Tell me a time that works and I will call "
+        "you then.",
+    ]
+    if referral.privacy_notice_due:
+        paragraphs.append(privacy_notice_text(referral))
+    paragraphs.append(f"With best regards,\n{name}")
+    return f"{referrer.full_name} suggested we meet", "\n\n".join(paragraphs)
+
+
+@transaction.atomic
+def send_first_contact_email(
+    referral: Referral, *, subject: str, text: str, by=None
+) -> HeldEmail | None:
+    """E-mails the prospect. The privacy paragraph is added if the text left it out;
+    the notice counts as given once the e-mail is sent (or queued for review)."""
+    referral = (
+        Referral.objects.select_for_update()
+        .select_related("prospect", "referrer", "practice")
+        .get(pk=referral.pk)
+    )
+    prospect = referral.prospect
+    _ensure_contactable(prospect)
+    address = _email_of(prospect)
+    if not address:
+        raise ValidationError({"text": f"{prospect} has no e-mail address: add one, or call them."})
+    subject, text = (subject or "").strip(), (text or "").strip()
+    if not subject or not text:
+        raise ValidationError({"text": "Write the subject and the message."})
+    notice = privacy_notice_text(referral) if referral.privacy_notice_due else ""
+    if notice and notice not in text:
+        text = f"{text}\n\n{notice}"
+    held = _send_or_hold(
+        referral, purpose="first_contact", to=[address], subject=subject, text=text,
+        person=prospect, by=by,
+    )  # fmt: skip
+    if notice and referral.privacy_notice_given_at is None:
+        _give_privacy_notice(referral, how="in the first-contact e-mail", at=timezone.now())
+    if referral.stage == Stage.RECEIVED:
+        move_stage(referral, Stage.CONTACTED, by=by)
+    return held
+
+
 def _send_now(
     practice_id,
     *,

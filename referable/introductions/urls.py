@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:referral_id>/move/", views.referral_move, name="move"),
     path("<int:referral_id>/board-move/", views.board_move, name="board-move"),
     path("<int:referral_id>/privacy-notice/", views.privacy_notice, name="privacy-notice"),
+    path("<int:referral_id>/first-contact/", views.first_contact, name="first-contact"),
     path("<int:referral_id>/letters/new/", views.letter_start, name="letter-start"),
     path("<int:referral_id>/calls/new/", views.call_create, name="call-create"),
     path("feedback/<int:feedback_debt_id>/pay/", views.debt_pay, name="debt-pay"),

@@ -17,6 +17,7 @@ from referable.introductions.forms import (
     CoachRuleForm,
     ComplianceSettingsForm,
     DeliverForm,
+    FirstContactForm,
     LetterForm,
     LetterStartForm,
     ListFilters,
@@ -37,6 +38,7 @@ from referable.introductions.models import (
     Letter,
     LetterTemplate,
     Referral,
+    ReviewRecord,
     ScheduledCall,
     Stage,
 )
@@ -377,6 +379,37 @@ def privacy_notice(request, referral_id: int):
     return redirect("introductions:detail", referral_id=referral.pk)
 
 
+@zoned
+@require("edit")
+def first_contact(request, referral_id: int):
+    referral = _get(
+        Referral,
+        referral_id,
+        lambda pk: Referral.objects.select_related("prospect", "referrer", "owner", "practice").get(
+            pk=pk
+        ),
+    )
+    subject, text = services.first_contact_draft(referral, by=request.user)
+    form = FirstContactForm(request.POST or None, initial={"subject": subject, "text": text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            held = services.send_first_contact_email(
+                referral,
+                subject=form.cleaned_data["subject"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors_from(exc, form)
+        else:
+            messages.success(
+                request,
+                "Waiting for the compliance reviewer before it goes out." if held else "Sent.",
+            )
+            return redirect("introductions:detail", referral_id=referral.pk)
+    return render(request, "introductions/first_contact.html", {"referral": referral, "form": form})
+
+
 # -- feedback -------------------------------------------------------------------------------
 
 
@@ -512,7 +545,7 @@ def letter_edit(request, letter_id: int):
 def coach_check(request):
     """The coach's findings for the text being typed (htmx, as the user writes)."""
     data = request.POST if request.method == "POST" else request.GET
-    text = data.get("body") or data.get("note") or ""
+    text = data.get("body") or data.get("note") or data.get("text") or ""
     return render(
         request,
         "introductions/_findings.html",
@@ -695,7 +728,11 @@ def review_queue(request):
     return render(
         request,
         "introductions/review.html",
-        {"held": list(queries.held_emails()), "form": ReviewForm()},
+        {
+            "held": list(queries.held_emails()),
+            "form": ReviewForm(),
+            "reviews": ReviewRecord.objects.select_related("reviewer")[:50],
+        },
     )
 
 

@@ -254,3 +254,30 @@ def test_a_rejected_letter_goes_back_to_draft_as_a_new_version(
     letter.refresh_from_db()
     assert (letter.state, letter.version) == ("draft", 2)
     assert ReviewRecord.objects.get().comment == "Add the disclosure"
+
+
+def test_the_first_contact_email_tells_the_prospect_where_their_details_came_from(
+    in_practice, practice, professional
+):
+    referral = make_referral(practice, by=professional)
+    subject, text = services.first_contact_draft(referral, by=professional)
+    assert "We received your name and contact details from Clara Client" in text
+    services.send_first_contact_email(
+        referral, subject=subject, text="Dear Paul, shall we talk on Tuesday?", by=professional
+    )
+    drain()
+    [message] = mail.outbox
+    assert message.to == [referral.prospect.emails.first().address]
+    assert "from Clara Client" in message.body  # added although the text left it out
+    referral.refresh_from_db()
+    assert referral.privacy_notice_given_at is not None and referral.stage == "contacted"
+    assert referral.privacy_notice_how == "in the first-contact e-mail"
+
+
+def test_a_first_contact_email_needs_the_prospects_address(in_practice, practice):
+    prospect = make_person(practice, emails=[], first_name="Nora", last_name="Nomail")
+    referral = make_referral(practice, prospect=prospect)
+    with pytest.raises(ValidationError, match="no e-mail address"):
+        services.send_first_contact_email(referral, subject="Hello", text="Hi")
+    referral.refresh_from_db()
+    assert referral.stage == "received" and referral.privacy_notice_given_at is None

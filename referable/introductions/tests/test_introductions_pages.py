@@ -245,3 +245,25 @@ def test_the_list_and_referral_page_query_counts_do_not_grow(web, practice, prof
     make_letter(first, by=professional)
     assert _queries(web, reverse("introductions:list")) == list_few
     assert _queries(web, reverse("introductions:detail", args=[first.pk])) == detail_few
+
+
+def test_the_reviewer_approves_from_the_review_page_and_sees_the_evidence(
+    client_for, make_user, practice, professional
+):
+    with practice_scope(practice):
+        services.save_compliance_settings(practice, {"require_review": True})
+    referral = make_referral(practice, by=professional)
+    client_for(professional).post(
+        reverse("introductions:first-contact", args=[referral.pk]),
+        {"subject": "Clara suggested we meet", "text": "Dear Paul, shall we talk?"},
+    )
+    reviewer = client_for(make_user(Role.COMPLIANCE))
+    queue = reviewer.get(reverse("introductions:review"))
+    assert "Clara suggested we meet" in queue.text
+    with practice_scope(practice):
+        from referable.introductions.models import HeldEmail
+
+        held = HeldEmail.objects.get()
+    reviewer.post(reverse("introductions:review-approve", args=[held.pk]), {"comment": "OK to send"})
+    page = reviewer.get(reverse("introductions:review"))
+    assert "Nothing is waiting for review" in page.text and "OK to send" in page.text
