@@ -153,3 +153,15 @@ def test_the_compliance_reviewer_reads_but_cannot_check_in(client_for, make_user
     assert reviewer.post(reverse("events:check-in", args=[invitation.pk])).status_code == 403
     invitation.refresh_from_db()
     assert not invitation.attended
+
+
+def test_the_door_query_count_does_not_grow_with_the_guest_list(web, practice):
+    event = make_event(practice, days=0)
+    make_invitation(event)
+    url = reverse("events:door", args=[event.pk])
+    few = _queries(web, url)
+    with practice_scope(practice):
+        services.invite(event, [make_person(practice) for _ in range(25)])
+        host = Invitation.objects.order_by("id").first()
+        services.add_guest(host, new_person={"first_name": "Gus"})
+    assert _queries(web, url) == few
