@@ -119,7 +119,12 @@ class Chart:
                     "x": value_axis if horizontal else label_axis,
                     "y": label_axis if horizontal else value_axis,
                 },
-                "plugins": {"legend": {"display": len(datasets) > 1}},
+                "plugins": {
+                    "legend": {
+                        "display": len(datasets) > 1,
+                        "labels": {"boxWidth": 12, "font": {"size": 11}},
+                    }
+                },
             },
         }
 
@@ -263,8 +268,9 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
         Chart(
             "conversion_by_month",
             TITLES["conversion_by_month"],
-            "How far the introductions received each month have got so far.",
-            ["Month", *[label for _s, label in queries.FUNNEL], "Engaged of received (%)"],
+            "How far the introductions received each month have got so far; conversion is "
+            "engaged of received.",
+            ["Month", *[label for _s, label in queries.FUNNEL], "Conversion (%)"],
             conversion_by(counts, "month", [(i, m) for i, m in enumerate(months)]),
             draw="bars",
             series=(1, 2, 3, 4, 5),
@@ -272,8 +278,8 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
         Chart(
             "conversion_by_method",
             TITLES["conversion_by_method"],
-            "Engaged of received, by the method of introduction.",
-            ["Method", *[label for _s, label in queries.FUNNEL], "Engaged of received (%)"],
+            "Conversion (engaged of received), by the method of introduction.",
+            ["Method", *[label for _s, label in queries.FUNNEL], "Conversion (%)"],
             conversion_by(counts, "method", [(m.value, m.label) for m in Method]),
             draw="hbar",
             series=(6,),
@@ -282,9 +288,9 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
         Chart(
             "conversion_by_sentiment",
             TITLES["conversion_by_sentiment"],
-            "Engaged of received, by how the referrer and the prospect get on (the third "
+            "Conversion (engaged of received), by how the referrer and the prospect get on (the third "
             "pillar): a negative relationship starts from weakness.",
-            ["Relationship", *[label for _s, label in queries.FUNNEL], "Engaged of received (%)"],
+            ["Relationship", *[label for _s, label in queries.FUNNEL], "Conversion (%)"],
             conversion_by(counts, "sentiment", queries.SENTIMENTS),
             draw="hbar",
             series=(6,),
