@@ -305,7 +305,11 @@ def move_stage(
     currency: str | None = None,
     privacy_notice_given: bool = False,
 ) -> Referral:
-    referral = Referral.objects.select_for_update().select_related("prospect").get(pk=referral.pk)
+    referral = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("prospect")
+        .get(pk=referral.pk)
+    )
     if to_stage not in Stage.values:
         raise ValidationError({"stage": f"“{to_stage}” is not a stage."})
     from_stage = referral.stage
@@ -369,7 +373,7 @@ def pay_debt(
 ) -> FeedbackDebt:
     """Logs that the referrer was told (a note), or e-mails them the note."""
     debt = (
-        FeedbackDebt.objects.select_for_update()
+        FeedbackDebt.objects.select_for_update(of=("self",))
         .select_related("referral__prospect", "referrer")
         .get(pk=debt.pk)
     )
@@ -518,7 +522,7 @@ LETTER_FIELDS = ("what_we_did", "why_meet", "call_at", "subject", "body", "prosp
 def update_letter(letter: Letter, data: dict, *, by=None) -> Letter:
     """Edits the working copy. A signed letter is frozen: editing it starts a new
     version (back to draft), and the signed one stays as it was in its versions."""
-    letter = Letter.objects.select_for_update().get(pk=letter.pk)
+    letter = Letter.objects.select_for_update(of=("self",)).get(pk=letter.pk)
     unknown = set(data) - set(LETTER_FIELDS)
     if unknown:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be set here."))
@@ -623,7 +627,7 @@ def request_signature(letter: Letter, *, by=None, send_email: bool = True) -> Le
     """Draft → awaiting signature: the copy is frozen and, unless the professional hands
     it over in person, e-mailed to the client with the PDF for signature."""
     letter = (
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .select_related(
             "referral__referrer", "referral__prospect", "referral__owner", "referral__practice"
         )
@@ -682,7 +686,7 @@ def sign_letter(letter: Letter, *, by=None, signed_at: datetime | None = None) -
     """The client signed: the letter is frozen, and the call it promises goes on the
     professional's calendar at exactly that minute (seed 001)."""
     letter = (
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .select_related(
             "referral__referrer", "referral__prospect", "referral__owner", "referral__practice"
         )
@@ -721,7 +725,7 @@ def deliver_letter(
     letter: Letter, *, how: str, by=None, delivered_at: datetime | None = None
 ) -> Letter:
     letter = (
-        Letter.objects.select_for_update()
+        Letter.objects.select_for_update(of=("self",))
         .select_related(
             "referral__referrer", "referral__prospect", "referral__owner", "referral__practice"
         )
@@ -951,7 +955,11 @@ def log_call(
 ) -> ScheduledCall:
     """The call happened. On time means within the grace period around the minute
     promised; anything else stays a promise missed."""
-    call = ScheduledCall.objects.select_for_update().select_related("referral").get(pk=call.pk)
+    call = (
+        ScheduledCall.objects.select_for_update(of=("self",))
+        .select_related("referral")
+        .get(pk=call.pk)
+    )
     if call.status in (ScheduledCall.Status.KEPT, ScheduledCall.Status.CANCELLED):
         raise ValidationError(
             {"called_at": f"This call is already {call.get_status_display().lower()}."}
@@ -1002,7 +1010,7 @@ def _give_privacy_notice(referral: Referral, *, how: str, at: datetime) -> None:
 def record_privacy_notice(
     referral: Referral, *, how: str, by=None, at: datetime | None = None
 ) -> Referral:
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).get(pk=referral.pk)
     if not referral.privacy_notice_due:
         raise ValidationError({"how": "This prospect gave us their details themselves."})
     if referral.privacy_notice_given_at is not None:
@@ -1050,7 +1058,7 @@ def send_first_contact_email(
     """E-mails the prospect. The privacy paragraph is added if the text left it out;
     the notice counts as given once the e-mail is sent (or queued for review)."""
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("prospect", "referrer", "practice")
         .get(pk=referral.pk)
     )
@@ -1172,7 +1180,7 @@ def _review(item, *, reviewer, action: str, comment: str, label: str) -> ReviewR
 
 @transaction.atomic
 def approve_held_email(held: HeldEmail, *, reviewer, comment: str = "") -> HeldEmail:
-    held = HeldEmail.objects.select_for_update().get(pk=held.pk)
+    held = HeldEmail.objects.select_for_update(of=("self",)).get(pk=held.pk)
     if held.state != HeldEmail.State.PENDING:
         raise ValidationError({"state": f"Already {held.get_state_display().lower()}."})
     if not reviewer.can("review"):
@@ -1213,7 +1221,7 @@ def approve_held_email(held: HeldEmail, *, reviewer, comment: str = "") -> HeldE
 
 @transaction.atomic
 def reject_held_email(held: HeldEmail, *, reviewer, comment: str) -> HeldEmail:
-    held = HeldEmail.objects.select_for_update().get(pk=held.pk)
+    held = HeldEmail.objects.select_for_update(of=("self",)).get(pk=held.pk)
     if held.state != HeldEmail.State.PENDING:
         raise ValidationError({"state": f"Already {held.get_state_display().lower()}."})
     if not reviewer.can("review"):

@@ -18,7 +18,7 @@ from referable.practices.tenancy import practice_scope
 def first_contact_alert(payload: dict) -> None:
     with transaction.atomic():
         referral = (
-            Referral.objects.select_for_update()
+            Referral.objects.select_for_update(of=("self",))
             .select_related("owner", "prospect", "referrer", "practice")
             .filter(pk=payload["referral_id"])
             .first()
@@ -52,7 +52,7 @@ def first_contact_alert(payload: dict) -> None:
 def call_reminder(payload: dict) -> None:
     with transaction.atomic():
         call = (
-            ScheduledCall.objects.select_for_update()
+            ScheduledCall.objects.select_for_update(of=("self",))
             .select_related("professional", "referral__prospect", "referral__practice")
             .filter(pk=payload["call_id"])
             .first()

@@ -264,6 +264,8 @@ def test_the_reviewer_approves_from_the_review_page_and_sees_the_evidence(
         from referable.introductions.models import HeldEmail
 
         held = HeldEmail.objects.get()
-    reviewer.post(reverse("introductions:review-approve", args=[held.pk]), {"comment": "OK to send"})
+    reviewer.post(
+        reverse("introductions:review-approve", args=[held.pk]), {"comment": "OK to send"}
+    )
     page = reviewer.get(reverse("introductions:review"))
     assert "Nothing is waiting for review" in page.text and "OK to send" in page.text
