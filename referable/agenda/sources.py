@@ -343,7 +343,7 @@ def touches(owners: Iterable[int], m: Moment) -> list[Item]:
     )
     if not rows:
         return []
-    seen = last_touches(clients.values("id"), m)
+    seen = last_touches(clients.values_list("id", flat=True), m)
     today = m.today
     items = []
     for pk, owner, tier_id, tier, since, first, last in rows:

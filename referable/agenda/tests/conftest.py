@@ -46,3 +46,7 @@ def smtp_server(settings):
     settings.EMAIL_TIMEOUT = 5
     yield server
     server.stop()
+
+
+# a throwaway Redis server for the worker tests (the outbox's fixture, shared)
+from referable.outbox.tests.conftest import redis_url  # noqa: E402, F401
