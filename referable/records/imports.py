@@ -100,9 +100,10 @@ def _begin(job: ImportJob) -> None:
 
 
 @transaction.atomic
-def run_chunk(job: ImportJob, *, by, size: int = CHUNK, known=None) -> ImportJob:
+def run_chunk(job: ImportJob, *, by, size: int | None = None, known=None) -> ImportJob:
     """Imports the next ``size`` rows. Safe to call twice at once: the second waits for
     the first and continues where it stopped."""
+    size = size or CHUNK
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
     if job.status == ImportJob.Status.DONE:
         return job
