@@ -206,7 +206,6 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
     counts = queries.referral_counts(filters, now=now)
     contact_by_month, contact_overall = queries.first_contact_medians(filters)
     debt_rows = queries.debt_counts(filters)
-    loop_by_month, loop_overall = queries.loop_medians(filters)
     won = queries.value_won(filters)
     rungs = queries.rung_counts(filters)
     held = queries.held_back(filters)
@@ -215,7 +214,11 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
 
     funnel = funnel_rows(counts)
     response = response_rows(months, counts, contact_by_month)
-    loop = loop_rows(months, debt_rows, loop_by_month)
+    loop = loop_rows(months, debt_rows)
+    paid_total = sum(r["paid"] for r in debt_rows)
+    loop_overall = (
+        sum(r["seconds_to_pay"] or 0 for r in debt_rows) / paid_total if paid_total else None
+    )
     value = value_rows(months, won)
     charts = [
         by_month_chart(
@@ -328,7 +331,7 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
                 "Thank-yous owed",
                 "Thank-yous given",
                 "Closed (%)",
-                "Median days to close",
+                "Average days to close",
             ],
             loop,
             draw="line",
@@ -406,7 +409,7 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
         Headline("First contact on time", _percent(rate(on_time, due)), f"of {due} due"),
         Headline("Median time to first contact", _hours(hours(contact_overall))),
         Headline("Loop closed", _percent(rate(closed, owed)), f"of {owed} owed"),
-        Headline("Median time to close the loop", _days(days(loop_overall))),
+        Headline("Average time to close the loop", _days(days(loop_overall))),
         *[
             Headline(f"Value won ({currency})", f"{total:,.2f}")
             for currency, total in value[2].items()
@@ -505,11 +508,13 @@ def response_rows(months, counts, medians: dict) -> list[list]:
     return rows
 
 
-def loop_rows(months, debt_rows, medians: dict) -> list[list]:
+def loop_rows(months, debt_rows) -> list[list]:
     grid: dict = defaultdict(int)
+    seconds: dict = defaultdict(float)
     for row in debt_rows:
         grid[row["month"], row["kind"], "owed"] += row["owed"]
         grid[row["month"], row["kind"], "paid"] += row["paid"]
+        seconds[row["month"]] += row["seconds_to_pay"] or 0
     feedback, thanks = FeedbackDebt.Kind.FEEDBACK, FeedbackDebt.Kind.THANK_YOU
     rows = []
     for index, month in enumerate(months):
@@ -523,7 +528,7 @@ def loop_rows(months, debt_rows, medians: dict) -> list[list]:
                 owed[1],
                 paid[1],
                 rate(sum(paid), sum(owed)),
-                days(medians.get(index)),
+                days(seconds[index] / sum(paid)) if sum(paid) else None,
             ]
         )
     return rows

@@ -32,17 +32,16 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 
 from referable.clients import ladder
 from referable.clients.models import Client
 from referable.insight.filters import Filters
 from referable.introductions.models import FeedbackDebt, Referral, Stage, StageChange
-from referable.partners.models import OutboundReferral
+from referable.partners.models import OutboundReferral, PartnerProfile
 
 #: the steps forward of a referral, in order; "reached" counts a referral at every step
 #: up to the furthest it got to, so a prospect who went straight from contacted to met
@@ -165,6 +164,22 @@ def furthest_reached() -> Subquery:
     )
 
 
+def reached() -> Case:
+    """How far a referral got: its stage says so, except for "not a fit" (known only
+    after talking, but perhaps after meeting too), where the history is read. Reading
+    the history of the other rows too would cost a lookup per referral."""
+    return Case(
+        *[
+            When(stage=stage, then=Value(rank))
+            for stage, rank in REACH.items()
+            if stage != Stage.NOT_A_FIT
+        ],
+        When(stage=Stage.NOT_A_FIT, then=Coalesce(furthest_reached(), Value(1))),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def _whose(found: QuerySet, filters: Filters, referral: str = "") -> QuerySet:
     """Whose work and which tier, for referrals (or rows reached through ``referral``).
     The tier is the referring client's."""
@@ -195,7 +210,7 @@ def referral_counts(filters: Filters, *, now: datetime | None = None) -> list[di
             month=month_bucket("received_at", filters),
             origin=origin(),
             sentiment=Coalesce("connection__sentiment", Value("unknown"), output_field=CharField()),
-            reached=Coalesce(furthest_reached(), Value(0)),
+            reached=reached(),
         )
         .values("month", "origin", "kind", "method", "sentiment", "reached")
         .annotate(
@@ -212,33 +227,44 @@ def referral_counts(filters: Filters, *, now: datetime | None = None) -> list[di
     )
 
 
-def medians(found: QuerySet, seconds: Seconds, partition=None) -> dict:
-    """The median of ``seconds`` over ``found``, per value of ``partition`` (or one
-    overall, under the key ``None``), in one query: the database numbers the rows of
-    each partition in order and returns only the middle one or two."""
-    by = {"partition_by": [F("part")]} if partition is not None else {}
-    rows = (
-        found.annotate(seconds=seconds, part=partition if partition is not None else Value(0))
-        .annotate(
-            position=Window(RowNumber(), order_by=[F("seconds").asc(), F("pk").asc()], **by),
-            size=Window(Count("pk"), **by),
-        )
-        .filter(position__gte=(F("size") + 1) / 2, position__lte=(F("size") + 2) / 2)
-        .values_list("part", "seconds")
-    )
-    middle: dict = defaultdict(list)
-    for part, value in rows:
-        middle[part if partition is not None else None].append(value)
-    return {part: sum(values) / len(values) for part, values in middle.items()}
-
-
 def first_contact_medians(filters: Filters) -> tuple[dict[int, float], float | None]:
-    """Median seconds from receipt to first contact, per month received and overall."""
-    contacted = referrals(filters).filter(first_contacted_at__isnull=False)
-    wait = Seconds("first_contacted_at", "received_at")
-    by_month = medians(contacted, wait, month_bucket("received_at", filters))
-    overall = medians(contacted, wait).get(None)
-    return by_month, overall
+    """Median seconds from receipt to first contact, per month received and overall, to
+    the minute: one query counts the referrals first contacted after each whole number
+    of minutes, and the medians are read off those counts."""
+    rows = (
+        referrals(filters)
+        .filter(first_contacted_at__isnull=False)
+        .annotate(
+            month=month_bucket("received_at", filters),
+            minutes=Cast(Round(Seconds("first_contacted_at", "received_at") / 60), IntegerField()),
+        )
+        .values_list("month", "minutes")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    by_month: dict = defaultdict(list)
+    overall: list = []
+    for month, minutes, n in rows:
+        by_month[month].append((minutes, n))
+        overall.append((minutes, n))
+    return (
+        {month: median_of(counts) * 60 for month, counts in by_month.items()},
+        median_of(overall) * 60 if overall else None,
+    )
+
+
+def median_of(counts: list[tuple[float, int]]) -> float:
+    """The median of values given with how many times each occurs."""
+    ordered = sorted(counts)
+    size = sum(n for _v, n in ordered)
+    wanted = {(size + 1) // 2, (size + 2) // 2}  # the middle position(s), from 1
+    found, seen = [], 0
+    for value, n in ordered:
+        for position in sorted(wanted):
+            if seen < position <= seen + n:
+                found.append(value)
+        seen += n
+    return sum(found) / len(found)
 
 
 def debts(filters: Filters) -> QuerySet[FeedbackDebt]:
@@ -251,21 +277,19 @@ def debts(filters: Filters) -> QuerySet[FeedbackDebt]:
 
 
 def debt_counts(filters: Filters) -> list[dict]:
-    """Debts by month owed and kind: how many were owed and how many are paid."""
+    """Debts by month owed and kind: how many were owed, how many are paid, and the
+    total time they took to pay (for the average)."""
     return list(
         debts(filters)
         .annotate(month=month_bucket("owed_since", filters))
         .values("month", "kind")
-        .annotate(owed=Count("id"), paid=Count("id", filter=Q(paid_at__isnull=False)))
+        .annotate(
+            owed=Count("id"),
+            paid=Count("id", filter=Q(paid_at__isnull=False)),
+            seconds_to_pay=Sum(Seconds("paid_at", "owed_since"), filter=Q(paid_at__isnull=False)),
+        )
         .order_by()
     )
-
-
-def loop_medians(filters: Filters) -> tuple[dict[int, float], float | None]:
-    """Median seconds from a debt becoming owed to its payment, per month and overall."""
-    paid = debts(filters).filter(paid_at__isnull=False)
-    wait = Seconds("paid_at", "owed_since")
-    return medians(paid, wait, month_bucket("owed_since", filters)), medians(paid, wait).get(None)
 
 
 def value_won(filters: Filters) -> list[dict]:
@@ -317,7 +341,7 @@ def partner_flows(filters: Filters) -> tuple[list[dict], list[dict]]:
     received = Referral.objects.filter(
         received_at__gte=filters.starts,
         received_at__lt=filters.ends,
-        referrer__partner_profile__isnull=False,
+        referrer_id__in=PartnerProfile.objects.values("person_id"),
     )
     sent = OutboundReferral.objects.filter(sent_on__gte=filters.start, sent_on__lte=filters.end)
     if filters.owner_id:

@@ -116,7 +116,7 @@ def test_same_day_response_and_time_to_first_contact(figures):
 
 def test_loop_closure_rate_and_time(figures):
     assert rows(board(figures), "loop") == [
-        # feedback owed/given, thank-yous owed/given, closed (%), median days to close;
+        # feedback owed/given, thank-yous owed/given, closed (%), average days to close;
         # January's feedback includes r7's engagement news (owed 5 January)
         ["2025-01", 6, 1, 3, 2, 33.3, 2.0],
         ["2025-02", 5, 1, 3, 1, 25.0, 2.0],
@@ -159,7 +159,7 @@ def test_headline_figures(figures):
         "First contact on time": ("50.0%", "of 6 due"),
         "Median time to first contact": ("2.0 h", ""),
         "Loop closed": ("27.8%", "of 18 owed"),
-        "Median time to close the loop": ("2.0 days", ""),
+        "Average time to close the loop": ("2.0 days", ""),
         "Value won (USD)": ("8,000.00", ""),
         "Clients ready for a request": ("1", "of 8"),
     }
