@@ -247,6 +247,15 @@ def evidence_for(client_ids, keys: set[str]) -> dict[tuple[int, str], Tick]:
             found[(cid, E.EVENT_INVITED)] = Tick(
                 _as_day(first), "evidence", _client_url(cid, ""), "Invited to an event"
             )
+        for cid, first, event_id in _event_invitations(client_ids):
+            known = found.get((cid, E.EVENT_INVITED))
+            if known is None or (first and known.on and _as_day(first) < known.on):
+                found[(cid, E.EVENT_INVITED)] = Tick(
+                    _as_day(first),
+                    "evidence",
+                    reverse("events:detail", args=[event_id]),
+                    "Invited to an event",
+                )
     if E.INTRODUCTION_RECEIVED in keys or E.LOOP_CLOSED in keys:
         persons = dict(
             Client.objects.filter(pk__in=client_ids).values_list("person_id", "id").order_by()
@@ -284,6 +293,20 @@ def evidence_for(client_ids, keys: set[str]) -> dict[tuple[int, str], Tick]:
                     "Thanked for an introduction",
                 )
     return found
+
+
+def _event_invitations(client_ids) -> list[tuple[int, datetime, int]]:
+    """(client id, first invited at, event id), from the events area when it exists."""
+    try:
+        from referable.events.models import Invitation
+    except ImportError:
+        return []
+    return list(
+        Invitation.objects.filter(person__client__in=client_ids)
+        .values_list("person__client")
+        .annotate(first=Min("created_at"), event=Min("event_id"))
+        .order_by()
+    )
 
 
 def _client_url(client_id: int, anchor: str) -> str:

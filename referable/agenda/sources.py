@@ -306,7 +306,23 @@ def last_touches(client_ids, m: Moment) -> dict[int, list[cadence.TouchSeen]]:
         seen[client_id].append(cadence.TouchSeen(cadence.EMAIL, at))
     for client_id, at in _events_attended(client_ids):
         seen[client_id].append(cadence.TouchSeen(cadence.EVENT, at))
+    for client_id, at in _event_invitations(client_ids):
+        seen[client_id].append(cadence.TouchSeen(cadence.EVENT_INVITATION, at))
     return seen
+
+
+def _event_invitations(client_ids) -> list[tuple[int, datetime]]:
+    """The latest invitation to an event each client received, from the events area."""
+    try:
+        from referable.events.models import Invitation
+    except ImportError:
+        return []
+    return list(
+        Invitation.objects.filter(person__client__in=client_ids)
+        .values_list("person__client")
+        .annotate(at=Max("created_at"))
+        .order_by()
+    )
 
 
 def _events_attended(client_ids) -> list[tuple[int, datetime | date]]:
