@@ -24,9 +24,10 @@ def _csv(rows: int) -> bytes:
     lines = ["First Name,Last Name,Company,Job Title,E-mail Address,Mobile Phone,City"]
     for i in range(rows):
         first, last = FIRST[i % 10], LAST[(i // 10) % 10]
+        local = f"{FIRST[i % 10][:2].lower().replace('ö', 'o')}{i}"
         lines.append(
-            f'{first},{last},"Firm {i % 5000}, LLC",Owner,{first.lower()}.{i}@firm{i % 5000}.example,'
-            f"+1 (617) 555-{i % 10000:04d},Boston"
+            f'{first},{last},"Firm {i}, LLC",Owner,{local}@firm{i % 5000}.example,'
+            f"+1 617 {i:07d},Boston"
         )
     return ("\n".join(lines) + "\n").encode()
 

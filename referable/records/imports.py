@@ -5,6 +5,7 @@ all-or-nothing the whole file is one transaction and any bad row stops it."""
 
 from collections import Counter
 from collections.abc import Callable
+from itertools import islice
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,8 +79,9 @@ def run(job: ImportJob, *, by, progress: Callable[[ImportJob], None] = lambda jo
     if job.all_or_nothing:
         return run_all_or_nothing(job, by=by)
     known = importing.KnownPeople()  # one index for the whole run, kept up to date by plan()
+    rows = importing.records(source_of(job), job.mapping, job.position)  # read once
     while job.status != ImportJob.Status.DONE:
-        job = run_chunk(job, by=by, known=known)
+        job = run_chunk(job, by=by, known=known, rows=list(islice(rows, CHUNK)))
         progress(job)
     return job
 
@@ -100,7 +102,7 @@ def _begin(job: ImportJob) -> None:
 
 
 @transaction.atomic
-def run_chunk(job: ImportJob, *, by, size: int | None = None, known=None) -> ImportJob:
+def run_chunk(job: ImportJob, *, by, size: int | None = None, known=None, rows=None) -> ImportJob:
     """Imports the next ``size`` rows. Safe to call twice at once: the second waits for
     the first and continues where it stopped."""
     size = size or CHUNK
@@ -108,7 +110,10 @@ def run_chunk(job: ImportJob, *, by, size: int | None = None, known=None) -> Imp
     if job.status == ImportJob.Status.DONE:
         return job
     _begin(job)
-    rows = list(importing.records(source_of(job), job.mapping, job.position, job.position + size))
+    if rows is None:
+        rows = list(
+            importing.records(source_of(job), job.mapping, job.position, job.position + size)
+        )
     _import_rows(job, rows, by=by, known=known)
     job.position += len(rows)
     if not rows or job.position >= job.total:
