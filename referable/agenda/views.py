@@ -76,6 +76,10 @@ def today(request):
 
 
 def _item_for(request, key: str):
+    try:
+        services.parse_key(key)
+    except ValidationError:
+        raise Http404("No such item") from None
     owners = queries.visible_owners(request.user)
     item = queries.find_any_item(key, owners, zone=request.user.zone)
     if item is None:
@@ -108,10 +112,6 @@ def act(request):
     """Done, snooze, reassign, or the item's own action, without leaving Today."""
     key = request.POST.get("key", "")
     action = request.POST.get("action", "")
-    try:
-        services.parse_key(key)
-    except ValidationError:
-        raise Http404("No such item") from None
     item = _item_for(request, key)
     practice, user = request.user.practice, request.user
     try:

@@ -207,3 +207,9 @@ def test_digest_preferences_turn_it_off_or_move_the_hour(web, professional):
     assert (preference.enabled, preference.hour) == (False, 6)
     bad = web.post(reverse("agenda:digest"), {"enabled": "on", "hour": "25"})
     assert "less than or equal to 23" in bad.text
+
+
+def test_a_missing_or_malformed_key_is_not_found(web):
+    assert web.get(reverse("agenda:reassign")).status_code == 404
+    assert web.get(reverse("agenda:reassign"), {"key": "nothing:1"}).status_code == 404
+    assert web.post(reverse("agenda:act"), {"key": "", "action": "done"}).status_code == 404
