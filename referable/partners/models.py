@@ -257,7 +257,11 @@ class OutboundReferral(PracticeOwned):
     class Meta:
         ordering = ["-sent_on", "-id"]
         indexes = [
-            models.Index(fields=["practice", "partner", "sent_on"], name="outbound_by_partner"),
+            # covering for the scorecard: the stage and value of each, without the table
+            models.Index(
+                fields=["practice", "partner", "sent_on", "stage", "value"],
+                name="outbound_ledger",
+            ),
             models.Index(fields=["practice", "sent_on"], name="outbound_recent"),
         ]
         constraints = [
