@@ -20,7 +20,7 @@ from referable.introductions.models import (
 )
 from referable.people.queries import matching_person_ids
 
-BOARD_COLUMN_LIMIT = 30
+BOARD_COLUMN_LIMIT = 20
 #: closed outcomes matter less on the board: the list has them all
 OUTCOME_COLUMN_LIMIT = 8
 

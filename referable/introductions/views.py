@@ -115,6 +115,8 @@ def board(request):
         "owners": _owners(request),
         "now": timezone.now(),
         "forward": FORWARD,
+        # one reverse() per page, not three per card: the board shows up to 150 cards
+        "base": reverse("introductions:board"),
     }
     template = (
         "introductions/board.html#board"
@@ -166,6 +168,7 @@ def board_move(request, referral_id: int):
             "error": error,
             "now": timezone.now(),
             "forward": FORWARD,
+            "base": reverse("introductions:board"),
         },
     )
 
