@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -75,6 +76,20 @@ class Moment:
         return f"on {self.clock(at)}"
 
 
+_PLACEHOLDER = 987654321
+
+
+@lru_cache(maxsize=32)
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[_PLACEHOLDER])
+
+
+def url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])``, resolved once per name: an agenda of a thousand
+    items would otherwise spend most of its time in the URL resolver."""
+    return _url_pattern(name).replace(str(_PLACEHOLDER), str(pk))
+
+
 def _name(first: str, last: str) -> str:
     return f"{first} {last}".strip()
 
@@ -123,7 +138,7 @@ def contacts(owners: Iterable[int], m: Moment) -> list[Item]:
                 ),
                 moment=due,
                 owner_id=owner,
-                url=reverse("introductions:detail", args=[pk]),
+                url=url("introductions:detail", pk),
                 when=f"overdue since {m.clock(due)}" if overdue else f"by {m.clock(due)}",
                 overdue=overdue,
                 actions=(Action("contacted", "Mark contacted"),),
@@ -175,7 +190,7 @@ def calls(owners: Iterable[int], m: Moment) -> list[Item]:
                 + (" The minute has passed: log the call, on time or not." if late else ""),
                 moment=at,
                 owner_id=owner,
-                url=reverse("introductions:detail", args=[referral]),
+                url=url("introductions:detail", referral),
                 when=f"{m.clock(at)}" + (" — missed?" if late else ""),
                 overdue=late,
                 actions=(Action("log_call", "Log the call"),),
@@ -216,7 +231,7 @@ def letters(owners: Iterable[int], m: Moment) -> list[Item]:
                 ),
                 moment=since,
                 owner_id=owner,
-                url=reverse("introductions:letter", args=[pk]),
+                url=url("introductions:letter", pk),
                 when=f"waiting since {m.clock(since)}",
                 overdue=passed,
                 actions=(Action("signed", "Mark signed"),),
@@ -260,7 +275,7 @@ def feedback(owners: Iterable[int], m: Moment) -> list[Item]:
                 why=why,
                 moment=since,
                 owner_id=owner,
-                url=reverse("introductions:detail", args=[referral]),
+                url=url("introductions:detail", referral),
                 when=f"owed since {m.clock(since)}",
                 actions=(Action("told", "Log that you told them", needs="note"),),
             )
@@ -375,7 +390,7 @@ def touches(owners: Iterable[int], m: Moment) -> list[Item]:
                     why=f"Tier {tier}: " + cadence.describe(due, today),
                     moment=cadence.start_of_day(due.due_on, m.zone),
                     owner_id=owner,
-                    url=reverse("clients:detail", args=[pk]),
+                    url=url("clients:detail", pk),
                     when="due today" if late == 0 else f"{late} days overdue",
                     overdue=late > 0,
                     actions=(Action("log_touch", "Log a touch", needs="kind"),),
@@ -406,7 +421,7 @@ def expectations(owners: Iterable[int], m: Moment) -> list[Item]:
                 ),
                 moment=cadence.start_of_day(since, m.zone),
                 owner_id=owner,
-                url=reverse("clients:detail", args=[pk]) + "#expectations",
+                url=url("clients:detail", pk) + "#expectations",
                 when=f"client since {_day(since)}",
             )
         )
@@ -436,7 +451,7 @@ def asks(owners: Iterable[int], m: Moment) -> list[Item]:
                 why=" ".join(reasons[:2]) or "The ladder finds them ready for this request.",
                 moment=start,
                 owner_id=owner,
-                url=reverse("clients:detail", args=[pk]),
+                url=url("clients:detail", pk),
                 when="ready now",
             )
         )
@@ -472,7 +487,7 @@ def partners(owners: Iterable[int], m: Moment) -> list[Item]:
                 ),
                 moment=cadence.start_of_day(due.due_on, m.zone),
                 owner_id=profile.owner_id,
-                url=reverse("partners:detail", args=[profile.pk]),
+                url=url("partners:detail", profile.pk),
                 when="due today" if late <= 0 else f"{late} days overdue",
                 overdue=late > 0,
                 actions=(Action("log_meeting", "Log a lunch"),),
@@ -515,7 +530,7 @@ def tasks(owners: Iterable[int], m: Moment) -> list[Item]:
                 why=(notes[:200] if notes else "A task you or a colleague set.") + about,
                 moment=at,
                 owner_id=assignee,
-                url=reverse("agenda:task-edit", args=[pk]),
+                url=url("agenda:task-edit", pk),
                 when=when + (f" ({late} days late)" if late > 0 else ""),
                 overdue=late > 0,
             )

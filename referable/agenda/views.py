@@ -15,7 +15,7 @@ from referable.clients.models import Client, ServiceTier
 from referable.practices.permissions import require
 from referable.practices.roles import Role
 
-TODAY_LIMIT = 100
+TODAY_LIMIT = 50
 BOARD_PAGE = 25
 
 
@@ -46,6 +46,11 @@ def _who_options(user) -> list:
     return []
 
 
+def _urls() -> dict:
+    """Resolved once per page, not once per item."""
+    return {"act_url": reverse("agenda:act"), "reassign_url": reverse("agenda:reassign")}
+
+
 # --- Today ----------------------------------------------------------------------------
 
 
@@ -71,6 +76,7 @@ def today(request):
         "failed_digest": queries.failed_digest(user),
         "touch_kinds": cadence.TOUCH_CHOICES,
         "tomorrow": agenda.today + timedelta(days=1),
+        **_urls(),
     }
     return render(request, "agenda/today.html", context)
 
@@ -96,6 +102,7 @@ def _item_response(request, item, *, message: str = "", error: str = "", status:
             "touch_kinds": cadence.TOUCH_CHOICES,
             "tomorrow": services.user_today(request.user) + timedelta(days=1),
             "names": {},
+            **_urls(),
         }
         template = "agenda/_item_done.html" if message else "agenda/_item.html"
         return render(request, template, context, status=status)
