@@ -64,7 +64,7 @@ def attributions_of(event: Event) -> QuerySet[EventAttribution]:
     )
 
 
-def attributable_referrals(event: Event, *, limit: int = 200) -> QuerySet[Referral]:
+def attributable_referrals(event: Event, *, limit: int = 50) -> QuerySet[Referral]:
     """Introductions received since the event began, not yet attributed, newest first."""
     return (
         Referral.objects.filter(received_at__gte=event.starts_at, event_attribution__isnull=True)

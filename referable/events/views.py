@@ -14,7 +14,7 @@ from referable.introductions.models import Referral
 from referable.people import queries as people_queries
 from referable.practices.permissions import require
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def get_event_for(event_id: int) -> Event:
