@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from referable.people.models import Person
 from referable.people.views import get_person_for
 from referable.practices.permissions import require
 from referable.practices.tenancy import practice_scope
@@ -270,9 +271,21 @@ def export_csv(request):
     )
 
 
+STREAM_ABOVE = 20_000
+
+
 @require("export_records")
 def export_vcard(request):
-    return _download(request, exporting.vcard_stream(), "people.vcf", "text/vcard; charset=utf-8")
+    if Person.objects.count() > STREAM_ABOVE:
+        return _download(
+            request, exporting.vcard_stream(), "people.vcf", "text/vcard; charset=utf-8"
+        )
+    # a practice's usual size fits in memory, and the browser then shows the file size
+    response = HttpResponse(
+        exporting.collect(exporting.vcard_stream()), content_type="text/vcard; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="people.vcf"'
+    return response
 
 
 @require("export_records")
