@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -45,15 +45,15 @@ class Moment:
     now: datetime
     zone: ZoneInfo
 
-    @property
+    @cached_property
     def today(self) -> date:
         return self.now.astimezone(self.zone).date()
 
-    @property
+    @cached_property
     def start_of_today(self) -> datetime:
         return cadence.start_of_day(self.today, self.zone)
 
-    @property
+    @cached_property
     def end_of_today(self) -> datetime:
         return cadence.start_of_day(self.today + timedelta(days=1), self.zone)
 
