@@ -191,6 +191,8 @@ class Expectation(PracticeOwned):
 
     class Meta:
         ordering = ["priority", "id"]
+        # the scope filters on practice too: lead with it, or SQLite scans the practice
+        indexes = [models.Index(fields=["practice", "client"], name="expectation_client")]
 
     def __str__(self) -> str:
         return self.text
@@ -223,7 +225,10 @@ class CheckIn(PracticeOwned):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["client", "-held_on"], name="checkin_client_date")]
+        indexes = [
+            models.Index(fields=["client", "-held_on"], name="checkin_client_date"),
+            models.Index(fields=["practice", "client", "held_on"], name="checkin_scoped_client"),
+        ]
 
     def __str__(self) -> str:
         return f"Check-in on {self.held_on}"
@@ -236,6 +241,10 @@ class ExpectationRating(PracticeOwned):
 
     class Meta:
         ordering = ["expectation__priority", "expectation_id"]
+        indexes = [
+            models.Index(fields=["practice", "check_in"], name="rating_check_in"),
+            models.Index(fields=["practice", "expectation"], name="rating_expectation"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["check_in", "expectation"], name="one_rating_per_expectation_per_check_in"
@@ -259,6 +268,7 @@ class TrustRating(PracticeOwned):
 
     class Meta:
         ordering = ["-rated_on", "-id"]
+        indexes = [models.Index(fields=["practice", "client"], name="trustrating_client")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(score__gte=1, score__lte=5), name="trust_rating_1_to_5"
@@ -316,6 +326,7 @@ class RelationshipAgreement(PracticeOwned):
 
     class Meta:
         ordering = ["-asked_on", "-id"]
+        indexes = [models.Index(fields=["practice", "client"], name="agreement_client")]
 
 
 class IntroductionProfile(PracticeOwned):
@@ -375,6 +386,7 @@ class ProfileShare(PracticeOwned):
 
     class Meta:
         ordering = ["-shared_on", "-id"]
+        indexes = [models.Index(fields=["practice", "client"], name="share_client")]
 
 
 class Ask(PracticeOwned):
@@ -405,3 +417,4 @@ class Ask(PracticeOwned):
 
     class Meta:
         ordering = ["-asked_on", "-id"]
+        indexes = [models.Index(fields=["practice", "client"], name="ask_client")]

@@ -8,11 +8,12 @@ changes made elsewhere (people, connections, promises) mark clients stale with
 ``referable ladder`` recomputes every client of every practice.
 """
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 
 from referable.clients import ladder, queries
@@ -523,21 +524,21 @@ def record_ask(
 
 
 def _store(assessments: Mapping[int, queries.Assessment], today: date) -> int:
-    clients = []
-    for client_id, assessment in assessments.items():
-        clients.append(
-            Client(
-                pk=client_id,
-                rung=assessment.ask.rung,
-                trust_score=assessment.trust.score,
-                next_ask=assessment.ask.as_dict(),
-                rung_computed_on=today,
-            )
-        )
-    Client.objects.bulk_update(
-        clients, ["rung", "trust_score", "next_ask", "rung_computed_on"], batch_size=500
+    """Writes the answers with one prepared UPDATE run for every row: ``bulk_update``
+    builds a CASE per field and row, which at a firm's 40,000 clients takes minutes."""
+    json_cast = "::jsonb" if connection.vendor == "postgresql" else ""
+    table = Client._meta.db_table
+    sql = (
+        f'UPDATE "{table}" SET "rung" = %s, "trust_score" = %s, '
+        f'"next_ask" = %s{json_cast}, "rung_computed_on" = %s WHERE "id" = %s'
     )
-    return len(clients)
+    rows = [
+        (a.ask.rung, a.trust.score, json.dumps(a.ask.as_dict()), today, client_id)
+        for client_id, a in assessments.items()
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+    return len(rows)
 
 
 def recompute(client: Client) -> queries.Assessment:
