@@ -12,6 +12,7 @@ from referable.agenda import cadence, queries, services, urgency
 from referable.agenda.forms import DigestForm, StepForm, TaskForm, TouchRuleForm
 from referable.agenda.models import ProcessStep, StepCompletion, Task, TouchRule
 from referable.clients.models import Client, ServiceTier
+from referable.practices.forms import add_service_errors
 from referable.practices.permissions import require
 from referable.practices.roles import Role
 
@@ -29,12 +30,6 @@ def _get(model, pk: int, queryset=None):
 
 def _int(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
-
-
-def _errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _who_options(user) -> list:
@@ -178,7 +173,7 @@ def _task_form(request, task: Task | None):
                 services.update_task(task, data, by=request.user)
                 messages.success(request, f"Task “{task}” saved.")
         except ValidationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("agenda:today")
     return render(request, "agenda/task_form.html", {"form": form, "task": task})
@@ -360,7 +355,7 @@ def cadence_settings(request):
                     request.user.practice, **form.cleaned_data, by=request.user
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Cadence saved.")
                 return redirect("agenda:cadence")

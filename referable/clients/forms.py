@@ -217,10 +217,3 @@ class ProfileForm(forms.ModelForm):
             "traits": forms.Textarea(attrs={"rows": 3}),
             "why": forms.Textarea(attrs={"rows": 3}),
         }
-
-
-def form_errors_from(exc: ValidationError, form) -> None:
-    for field, errors in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error)

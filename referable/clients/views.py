@@ -21,7 +21,6 @@ from referable.clients.forms import (
     ShareForm,
     TierForm,
     TrustRatingForm,
-    form_errors_from,
 )
 from referable.clients.models import (
     CheckIn,
@@ -33,6 +32,7 @@ from referable.clients.models import (
     ServiceTier,
 )
 from referable.people import queries as people_queries
+from referable.practices.forms import add_service_errors
 from referable.practices.permissions import require
 from referable.practices.roles import Role
 from referable.practices.services import professionals
@@ -140,7 +140,7 @@ def client_create(request):
                 practice, form.cleaned_data["person"], form.client_data(), by=request.user
             )
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{client} is now a client.")
             return redirect("clients:detail", client_id=client.pk)
@@ -245,7 +245,7 @@ def client_edit(request, client_id: int):
         try:
             services.update_client(client, form.client_data(), by=request.user)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{client} saved.")
             return redirect("clients:detail", client_id=client.pk)
@@ -259,7 +259,7 @@ def _write(request, client: Client, form, key: str, action, message: str) -> Htt
         try:
             action(form)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             return _after_write(request, client, message)
     return _live(request, client, **{key: form})
@@ -289,7 +289,7 @@ def expectation_edit(request, expectation_id: int):
         try:
             services.update_expectation(expectation, form.cleaned_data, by=request.user)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Expectation saved.")
             return redirect("clients:detail", client_id=client.pk)
@@ -439,7 +439,7 @@ def settings_page(request):
         try:
             services.save_settings(practice, form.cleaned_data, by=request.user)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Ladder settings saved; every client's next ask is updated.")
             return redirect("clients:settings")
@@ -459,7 +459,7 @@ def _config_form(request, form_class, service, *, instance, title: str, kind: st
         try:
             saved = service(practice, form.cleaned_data, instance, request.user)
         except ValidationError as exc:
-            form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"“{saved}” saved.")
             if kind == "profile":

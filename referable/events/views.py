@@ -12,6 +12,7 @@ from referable.events.forms import AnswerForm, EventForm, GuestForm, HandPickFor
 from referable.events.models import Event, EventAttribution, Invitation
 from referable.introductions.models import Referral
 from referable.people import queries as people_queries
+from referable.practices.forms import add_service_errors
 from referable.practices.permissions import require
 
 PAGE_SIZE = 50
@@ -30,12 +31,6 @@ def get_invitation_for(invitation_id: int) -> Invitation:
         return queries.invitation_detail(invitation_id)
     except Invitation.DoesNotExist:
         raise Http404("No such invitation") from None
-
-
-def _errors_into(exc: ValidationError, form) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -81,7 +76,7 @@ def _event_create(request):
         try:
             event = services.create_event(request.user.practice, form.event_data(), by=request.user)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{event} planned. Now invite your best clients.")
             return redirect("events:detail", event_id=event.pk)
@@ -100,7 +95,7 @@ def _event_edit(request, event: Event):
         try:
             services.update_event(event, form.event_data(), by=request.user)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Event saved.")
             return redirect("events:detail", event_id=event.pk)
@@ -193,7 +188,7 @@ def guest_add(request, invitation_id: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             if request.htmx:
                 return render(
@@ -360,7 +355,7 @@ def settings_page(request):
         try:
             services.save_event_settings(request.user.practice, form.cleaned_data, by=request.user)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Event settings saved.")
             return redirect("events:list")

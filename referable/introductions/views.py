@@ -42,6 +42,7 @@ from referable.introductions.models import (
     ScheduledCall,
     Stage,
 )
+from referable.practices.forms import add_service_errors
 from referable.practices.permissions import require
 from referable.practices.services import professionals
 
@@ -69,13 +70,6 @@ def _safe_next(request, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    for field, errors in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
 
 
 def _get(model, pk: int, loader=None):
@@ -288,7 +282,7 @@ def referral_create(request):
         try:
             referral = services.record_referral(practice, by=request.user, **form.service_kwargs())
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -354,7 +348,7 @@ def referral_move(request, referral_id: int):
                 privacy_notice_given=form.cleaned_data["privacy_notice_given"],
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Moved to “{Stage(form.cleaned_data['stage']).label}”.")
             return redirect("introductions:detail", referral_id=referral.pk)
@@ -403,7 +397,7 @@ def first_contact(request, referral_id: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -447,7 +441,7 @@ def debt_pay(request, feedback_debt_id: int):
                 debt, by=request.user, how=form.cleaned_data["how"], note=form.cleaned_data["note"]
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{debt.get_kind_display()} for {debt.referrer} recorded.")
             return redirect(
@@ -492,7 +486,7 @@ def letter_start(request, referral_id: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             return redirect("introductions:letter", letter_id=letter.pk)
     return render(request, "introductions/letter_start.html", {"referral": referral, "form": form})
@@ -535,7 +529,7 @@ def letter_edit(request, letter_id: int):
             try:
                 services.update_letter(letter, form.letter_data(), by=request.user)
             except ValidationError as exc:
-                _form_errors_from(exc, form)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Letter saved.")
                 return redirect("introductions:letter", letter_id=letter.pk)
@@ -662,7 +656,7 @@ def call_create(request, referral_id: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Scheduled; invitations are on their way.")
             return redirect("introductions:detail", referral_id=referral.pk)
@@ -796,7 +790,7 @@ def settings_page(request):
         try:
             save(practice, bound.settings_data(), by=request.user)
         except ValidationError as exc:
-            _form_errors_from(exc, bound)
+            add_service_errors(bound, exc)
         else:
             messages.success(request, "Settings saved.")
             return redirect("introductions:settings")
@@ -824,7 +818,7 @@ def template_edit(request, letter_template_id: int | None = None):
                 request.user.practice, form.cleaned_data, template=template, by=request.user
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Template saved.")
             return redirect("introductions:settings")
@@ -846,7 +840,7 @@ def coach_rule_edit(request, coach_rule_id: int | None = None):
                 request.user.practice, form.cleaned_data, rule=rule, by=request.user
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Coach rule saved.")
             return redirect("introductions:settings")

@@ -22,6 +22,7 @@ from referable.partners.forms import (
 from referable.partners.models import Gift, OutboundReferral, PartnerProfile
 from referable.people import queries as people_queries
 from referable.people.models import Person
+from referable.practices.forms import add_service_errors
 from referable.practices.permissions import require
 
 
@@ -38,12 +39,6 @@ def _person_or_404(person_id: int) -> Person:
     if person is None:
         raise Http404("No such person")
     return person
-
-
-def _errors_into(exc: ValidationError, form) -> None:
-    for field, errors in exc.message_dict.items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _period(request) -> tuple[str, tuple[date | None, date | None], date]:
@@ -126,7 +121,7 @@ def partner_create(request):
                 form.cleaned_data["person"], form.profile_data(), by=request.user
             )
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{partner} is now a referral partner.")
             return redirect("partners:detail", partner_id=partner.pk)
@@ -143,7 +138,7 @@ def partner_edit(request, partner_id: int):
         try:
             services.update_partner(partner, form.profile_data(), by=request.user)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Partner saved.")
             return redirect("partners:detail", partner_id=partner.pk)
@@ -174,7 +169,7 @@ def meeting_add(request, partner_id: int):
         try:
             services.log_meeting(partner, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Meeting logged.")
             return redirect("partners:detail", partner_id=partner.pk)
@@ -201,7 +196,7 @@ def send(request, partner_id: int | None = None):
                 by=request.user,
             )
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{outbound.person} sent to {outbound.partner}.")
             return redirect("partners:detail", partner_id=outbound.partner_id)
@@ -232,7 +227,7 @@ def feedback(request, outbound_referral_id: int):
         try:
             services.record_partner_feedback(outbound, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Their news is recorded.")
             return redirect("partners:detail", partner_id=partner.pk)
@@ -297,7 +292,7 @@ def person_gifts(request, person_id: int):
             try:
                 _gift, summary = services.record_gift(person, form.cleaned_data, by=request.user)
             except ValidationError as exc:
-                _errors_into(exc, form)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "Recorded.")
                 if summary.warning:
@@ -358,7 +353,7 @@ def settings_page(request):
                 request.user.practice, form.cleaned_data, by=request.user
             )
         except ValidationError as exc:
-            _errors_into(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "Partner settings saved.")
             return redirect("partners:list")

@@ -11,6 +11,7 @@ from django_htmx.http import reswap, retarget
 from referable.people import queries, services
 from referable.people.forms import ConnectionForm, MergeForm, PersonForm, ResearchBriefForm
 from referable.people.models import Connection, Person
+from referable.practices.forms import add_service_errors
 from referable.practices.permissions import require
 
 PAGE_SIZE = 25
@@ -23,13 +24,6 @@ def get_person_for(person_id: int) -> Person:
         return queries.person_detail(person_id)
     except Person.DoesNotExist:
         raise Http404("No such person") from None
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    for field, errors in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
 
 
 @require("view")
@@ -89,7 +83,7 @@ def person_create(request):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{person} added.")
             return redirect("people:detail", person_id=person.pk)
@@ -110,7 +104,7 @@ def person_edit(request, person_id: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{person} saved.")
             return redirect("people:detail", person_id=person.pk)
@@ -138,7 +132,7 @@ def person_merge(request, person_id: int):
         try:
             result = services.merge_people(person, form.cleaned_data["duplicate"], by=request.user)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -224,7 +218,7 @@ def connection_add(request, person_id: int):
                 person, form.cleaned_data["other"], form.connection_data(), by=request.user
             )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            add_service_errors(form, exc)
         else:
             if request.htmx:
                 return _connections_panel(request, person)
