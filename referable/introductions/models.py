@@ -226,6 +226,12 @@ class Referral(PracticeOwned):
             ),
             models.Index(fields=["practice", "-received_at"], name="referral_recent"),
             models.Index(fields=["practice", "referrer"], name="referral_by_referrer"),
+            # covering for the partner scorecard: each partner's referrals in a period,
+            # with their stage and value, read from the index alone
+            models.Index(
+                fields=["practice", "referrer", "received_at", "stage", "value"],
+                name="referral_ledger",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,7 +4,7 @@ database already aggregated (queries.scorecard), so it is tested without the ORM
 Reciprocity is shown, never demanded (seed 003: expect reciprocity without asking for
 volume): nothing here produces a message to the partner."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -46,22 +46,21 @@ class Flow:
         return self.engaged / self.closed if self.closed else None
 
 
-def flow_from_stages(by_stage: Mapping[str, tuple[int, Decimal | None]]) -> Flow:
-    """``{stage: (count, value)}`` as grouped in SQL → a Flow. Only engaged referrals
-    carry value; an unknown stage counts as open rather than vanishing."""
-    counts = {"open": 0, ENGAGED: 0, NOT_A_FIT: 0, NO_RESPONSE: 0}
-    value = Decimal("0")
-    for stage, (count, stage_value) in by_stage.items():
-        counts[stage if stage in (ENGAGED, NOT_A_FIT, NO_RESPONSE) else "open"] += count
-        if stage == ENGAGED and stage_value:
-            value += stage_value
+NO_FLOW = Flow()
+
+
+def flow_from_counts(
+    total: int, engaged: int, not_a_fit: int, no_response: int, value: Decimal | None
+) -> Flow:
+    """Counts as aggregated in SQL → a Flow. Whatever has no outcome yet is open, an
+    unknown stage included, rather than vanishing; ``value`` is that of the engaged."""
     return Flow(
-        total=sum(counts.values()),
-        open=counts["open"],
-        engaged=counts[ENGAGED],
-        not_a_fit=counts[NOT_A_FIT],
-        no_response=counts[NO_RESPONSE],
-        value=value,
+        total=total,
+        open=total - engaged - not_a_fit - no_response,
+        engaged=engaged,
+        not_a_fit=not_a_fit,
+        no_response=no_response,
+        value=value or Decimal("0"),
     )
 
 

@@ -218,6 +218,9 @@ class OutboundStage(models.TextChoices):
 
 OUTBOUND_OPEN = (OutboundStage.SENT, OutboundStage.CONTACTED, OutboundStage.MET)
 OUTBOUND_OUTCOMES = (OutboundStage.ENGAGED, OutboundStage.NOT_A_FIT, OutboundStage.NO_RESPONSE)
+#: a referral we sent whose outcome the partner still owes us; queries filter with this
+#: very condition so that the database can use the partial index below
+OUTBOUND_IS_OPEN = Q(stage__in=OUTBOUND_OPEN)
 
 
 class OutboundReferral(PracticeOwned):
@@ -263,6 +266,13 @@ class OutboundReferral(PracticeOwned):
                 name="outbound_ledger",
             ),
             models.Index(fields=["practice", "sent_on"], name="outbound_recent"),
+            # the feedback each partner owes: only the open few, counted per partner from
+            # the index alone (the stage in it spares a look at the table)
+            models.Index(
+                fields=["practice", "partner", "stage"],
+                condition=OUTBOUND_IS_OPEN,
+                name="outbound_open",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -2,7 +2,6 @@
 aggregate queries for every partner at once, whatever their number; ledger.py does the
 arithmetic."""
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -13,7 +12,7 @@ from referable.introductions.models import FeedbackDebt, Referral
 from referable.partners import ledger
 from referable.partners.matching import Candidate
 from referable.partners.models import (
-    OUTBOUND_OPEN,
+    OUTBOUND_IS_OPEN,
     CompensationAgreement,
     Gift,
     OutboundReferral,
@@ -47,11 +46,21 @@ def _bounds(start: date | None, end: date | None, zone) -> tuple[datetime | None
     return at(start), at(end)
 
 
-def _grouped(rows) -> dict[int, dict[str, tuple[int, Decimal | None]]]:
-    grouped: dict[int, dict[str, tuple[int, Decimal | None]]] = defaultdict(dict)
-    for key, stage, count, value in rows:
-        grouped[key][stage] = (count, value)
-    return grouped
+#: the columns of a ledger.Flow, for a query grouped by partner: read in one pass over
+#: each partner's rows of the ledger index, with no sort (rather than grouped by stage)
+FLOW_COUNTS = {
+    "total": Count("stage"),
+    "engaged": Count("stage", filter=Q(stage=ledger.ENGAGED)),
+    "not_a_fit": Count("stage", filter=Q(stage=ledger.NOT_A_FIT)),
+    "no_response": Count("stage", filter=Q(stage=ledger.NO_RESPONSE)),
+    # only engaged referrals carry value, whatever a closed one still holds
+    "value": Sum("value", filter=Q(stage=ledger.ENGAGED)),
+}
+FLOW_COLUMNS = ("total", "engaged", "not_a_fit", "no_response", "value")
+
+
+def _flows(rows, key: str) -> dict[int, ledger.Flow]:
+    return {row[key]: ledger.flow_from_counts(*(row[c] for c in FLOW_COLUMNS)) for row in rows}
 
 
 def scorecard(
@@ -62,8 +71,9 @@ def scorecard(
     zone,
     partner_ids: list[int] | None = None,
 ) -> list[ledger.LedgerLine]:
-    """One ledger line per partner for ``[start, end)``: five aggregate queries in all.
-    Feedback owed and meetings are as of now, whatever the period."""
+    """One ledger line per partner for ``[start, end)``: five aggregate queries in all,
+    each one row per partner. Feedback owed and meetings are as of now, whatever the
+    period."""
     profiles = PartnerProfile.objects.all()
     if partner_ids is not None:
         profiles = profiles.filter(pk__in=partner_ids)
@@ -82,24 +92,33 @@ def scorecard(
     partner_persons = profiles.values("person_id")
     start_at, end_at = _bounds(start, end, zone)
 
-    received = Referral.objects.filter(referrer_id__in=partner_persons)
-    sent = OutboundReferral.objects.filter(partner__in=profiles)
+    received_in = Q()
+    sent_in = Q()
     if start_at:
-        received = received.filter(received_at__gte=start_at)
-        sent = sent.filter(sent_on__gte=start)
+        received_in &= Q(received_at__gte=start_at)
+        sent_in &= Q(sent_on__gte=start)
     if end_at:
-        received = received.filter(received_at__lt=end_at)
-        sent = sent.filter(sent_on__lt=end)
-    received_by = _grouped(
-        received.values("referrer_id", "stage")
-        .annotate(n=Count("id"), v=Sum("value", filter=Q(stage=ledger.ENGAGED)))
-        .values_list("referrer_id", "stage", "n", "v")
-        .order_by()
+        received_in &= Q(received_at__lt=end_at)
+        sent_in &= Q(sent_on__lt=end)
+    received = _flows(
+        Referral.objects.filter(received_in, referrer_id__in=partner_persons)
+        .values("referrer_id")
+        .annotate(**FLOW_COUNTS)
+        .order_by(),
+        "referrer_id",
     )
-    sent_by = _grouped(
-        sent.values("partner_id", "stage")
-        .annotate(n=Count("id"), v=Sum("value", filter=Q(stage=ledger.ENGAGED)))
-        .values_list("partner_id", "stage", "n", "v")
+    sent = _flows(
+        OutboundReferral.objects.filter(sent_in, partner__in=profiles)
+        .values("partner_id")
+        .annotate(**FLOW_COUNTS)
+        .order_by(),
+        "partner_id",
+    )
+    they_owe = dict(
+        OutboundReferral.objects.filter(OUTBOUND_IS_OPEN, partner__in=profiles)
+        .values("partner_id")
+        .annotate(n=Count("*"))
+        .values_list("partner_id", "n")
         .order_by()
     )
     we_owe = dict(
@@ -109,21 +128,14 @@ def scorecard(
         .values_list("referrer_id", "n")
         .order_by()
     )
-    they_owe = dict(
-        OutboundReferral.objects.filter(partner__in=profiles, stage__in=OUTBOUND_OPEN)
-        .values("partner_id")
-        .annotate(n=Count("id"))
-        .values_list("partner_id", "n")
-        .order_by()
-    )
     return [
         ledger.LedgerLine(
             partner_id=pk,
             person_id=person_id,
             name=" ".join(part for part in (first, last) if part),
             profession=profession,
-            received=ledger.flow_from_stages(received_by.get(person_id, {})),
-            sent=ledger.flow_from_stages(sent_by.get(pk, {})),
+            received=received.get(person_id, ledger.NO_FLOW),
+            sent=sent.get(pk, ledger.NO_FLOW),
             we_owe_feedback=we_owe.get(person_id, 0),
             they_owe_feedback=they_owe.get(pk, 0),
             last_met=last_met,
