@@ -20,6 +20,7 @@ from referable.clients.models import (
     TrustRating,
 )
 from referable.people.models import Person
+from referable.practices.bulk import insert_instances
 from referable.practices.demo import DemoPlan
 
 CHUNK = 2000
@@ -194,7 +195,7 @@ def _build_chunk(practice, plan, people, kinds, owners, tiers, profiles, script)
                 }.get(kind, Client.Stage.ACTIVE),
             )
         )
-    Client.objects.bulk_create(clients, batch_size=CHUNK)
+    insert_instances(clients)
 
     expectations, plans = [], []
     for client, kind in zip(clients, kinds, strict=True):
@@ -215,7 +216,6 @@ def _build_chunk(practice, plan, people, kinds, owners, tiers, profiles, script)
         ]
         expectations += own
         plans.append((client, kind, own))
-    Expectation.objects.bulk_create(expectations, batch_size=CHUNK)
 
     check_ins, pending_ratings, trust, agreements, shares, asks = [], [], [], [], [], []
     for client, kind, own in plans:
@@ -256,23 +256,17 @@ def _build_chunk(practice, plan, people, kinds, owners, tiers, profiles, script)
                 pending_ratings.append((check_in, expectation, rating))
                 if latest:
                     expectation.latest_rating, expectation.latest_rated_on = rating, day
-    CheckIn.objects.bulk_create(check_ins, batch_size=CHUNK)
-    ExpectationRating.objects.bulk_create(
-        (
+    # expectations go in once their latest ratings are known: no second pass to update
+    insert_instances(expectations)
+    insert_instances(check_ins)
+    insert_instances(
+        [
             ExpectationRating(practice=practice, check_in=c, expectation=e, rating=r)
             for c, e, r in pending_ratings
-        ),
-        batch_size=CHUNK,
+        ]
     )
-    Expectation.objects.bulk_update(
-        [e for e in expectations if e.latest_rating],
-        ["latest_rating", "latest_rated_on"],
-        batch_size=CHUNK,
-    )
-    TrustRating.objects.bulk_create(trust, batch_size=CHUNK)
-    RelationshipAgreement.objects.bulk_create(agreements, batch_size=CHUNK)
-    ProfileShare.objects.bulk_create(shares, batch_size=CHUNK)
-    Ask.objects.bulk_create(asks, batch_size=CHUNK)
+    for rows in (trust, agreements, shares, asks):
+        insert_instances(rows)
 
 
 def _check_in_dates(plan: DemoPlan, client: Client, last: date | None) -> list[date]:

@@ -35,7 +35,7 @@ from referable.clients.models import (
     TrustRating,
 )
 from referable.people import services as people_services
-from referable.people.models import Person
+from referable.people.models import Connection, Person
 from referable.practices.roles import Role
 
 CLIENT_FIELDS = ("owner", "start_date", "tier", "stage")
@@ -580,9 +580,12 @@ def mark_stale(person_ids: Iterable[int]) -> int:
     ids = [pid for pid in person_ids if pid]
     if not ids:
         return 0
-    base = Client._base_manager
-    return base.filter(
-        Q(person_id__in=ids)
-        | Q(person__connections_a__person_b_id__in=ids)
-        | Q(person__connections_b__person_a_id__in=ids)
-    ).update(rung_computed_on=None)
+    # Two indexed look-ups and an update by person: one query joining clients to both
+    # sides of every connection would scan the whole book on each change.
+    links = Connection._base_manager
+    known = {
+        *ids,
+        *links.filter(person_b_id__in=ids).values_list("person_a_id", flat=True),
+        *links.filter(person_a_id__in=ids).values_list("person_b_id", flat=True),
+    }
+    return Client._base_manager.filter(person_id__in=known).update(rung_computed_on=None)

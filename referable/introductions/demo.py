@@ -28,6 +28,7 @@ from referable.introductions.models import (
     StageChange,
 )
 from referable.people.models import Connection, Person
+from referable.practices.bulk import insert_instances
 from referable.practices.demo import DemoPlan
 from referable.practices.roles import Role
 
@@ -211,12 +212,11 @@ def build(practice, plan: DemoPlan) -> None:
             )
         )
     _apply_histories(plan, referrals, now)
-    created = []
     for start in range(0, len(referrals), BATCH):
-        created += Referral.objects.bulk_create(referrals[start : start + BATCH])
-        plan.progress("introductions", len(created), len(referrals))
-    _build_children(practice, plan, created, template, now)
-    plan.shared["introductions"] = {"referrals": [r.pk for r in created]}
+        insert_instances(referrals[start : start + BATCH])
+        plan.progress("introductions", min(start + BATCH, len(referrals)), len(referrals))
+    _build_children(practice, plan, referrals, template, now)
+    plan.shared["introductions"] = {"referrals": [r.pk for r in referrals]}
 
 
 def _apply_histories(plan: DemoPlan, referrals: list[Referral], now: datetime) -> None:
@@ -327,9 +327,9 @@ def _build_children(
             letters_.append(
                 _letter_for(practice, plan, referral, template, now, waiting=len(letters_) % 2 == 0)
             )
-    StageChange.objects.bulk_create(changes, batch_size=BATCH)
-    FeedbackDebt.objects.bulk_create(debts, batch_size=BATCH)
-    Letter.objects.bulk_create(letters_, batch_size=BATCH)
+    insert_instances(changes)
+    insert_instances(debts)
+    insert_instances(letters_)
     versions, disclosures = [], []
     for letter in letters_:
         if letter.state == Letter.State.DRAFT:
@@ -401,9 +401,9 @@ def _build_children(
                     created_at=referral._steps[0][1],
                 )
             )
-    LetterVersion.objects.bulk_create(versions, batch_size=BATCH)
-    ScheduledCall.objects.bulk_create(calls, batch_size=BATCH)
-    DisclosureRecord.objects.bulk_create(disclosures, batch_size=BATCH)
+    insert_instances(versions)
+    insert_instances(calls)
+    insert_instances(disclosures)
     _held_and_reviewed(practice, plan, letters_)
 
 

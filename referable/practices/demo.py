@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps
+from django.db import transaction
 from django.utils import timezone
 
 from referable.practices.models import Practice, User
@@ -96,3 +98,41 @@ def build(practice: Practice, plan: DemoPlan) -> None:
     index += 1
     staff(index, Role.COMPLIANCE)
     User.objects.filter(practice=practice).update(password=owner.password)
+
+
+def erase_demo_practice(practice: Practice) -> None:
+    """Deletes a demo practice and every row that belongs to it, straight in SQL.
+
+    The ORM's cascade would refuse (the archive is immutable and protected) and, at
+    firm scale, would load millions of rows to send their signals. A demo practice has
+    no records worth keeping, so each table is emptied of the practice's rows; the
+    foreign keys are deferred, so the order does not matter within the transaction."""
+    if not practice.is_demo:
+        raise ValueError(f"{practice.slug} is not a demo practice; it cannot be erased.")
+    with transaction.atomic():
+        for model in apps.get_models(include_auto_created=True):
+            rows = _rows_of(model, practice)
+            if rows is not None:
+                rows._raw_delete(rows.db)
+        Practice.objects.filter(pk=practice.pk)._raw_delete(Practice.objects.db)
+
+
+def _rows_of(model, practice: Practice):
+    """The rows of ``model`` that belong to ``practice``: directly, or through a foreign
+    key to a row that does (a user's sessions, a many-to-many link)."""
+    manager = model._base_manager
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.related_model is Practice:
+            return manager.filter(**{field.name: practice})
+    for field in model._meta.concrete_fields:
+        target = field.related_model if field.is_relation else None
+        if target is not None and target is not Practice and _owned(target):
+            return manager.filter(**{f"{field.name}__practice": practice})
+    return None
+
+
+def _owned(model) -> bool:
+    return any(
+        f.is_relation and f.related_model is Practice and f.name == "practice"
+        for f in model._meta.concrete_fields
+    )

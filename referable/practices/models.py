@@ -25,6 +25,9 @@ class Practice(models.Model):
         max_length=64, default="America/New_York", validators=[validate_time_zone]
     )
     created_at = models.DateTimeField(default=timezone.now)
+    #: Built by ``referable demo``: only such a practice may be wiped and rebuilt, since
+    #: a real practice's archive must outlive any command typed by mistake.
+    is_demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["name"]

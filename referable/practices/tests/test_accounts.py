@@ -134,3 +134,34 @@ def test_demo_builds_a_practice_with_every_role_and_is_idempotent(capsys):
     practice = Practice.objects.get(slug="demo-120")
     roles = set(practice.users.values_list("role", flat=True))
     assert roles == set(Role.values)
+
+
+def test_demo_reset_erases_the_whole_demo_practice_and_rebuilds_it(capsys, other_practice):
+    from referable.people.models import Person
+    from referable.practices.models import Practice
+    from referable.records.models import Communication
+
+    call_command("demo", people=60, slug="demo-reset")
+    first = Practice.objects.get(slug="demo-reset")
+    assert first.is_demo
+    with practice_scope(first):
+        assert Communication.objects.exists(), "the demo archives communications"
+    with practice_scope(other_practice):
+        keeper = Person.objects.create(practice=other_practice, first_name="Kept", last_name="Row")
+
+    call_command("demo", people=60, slug="demo-reset", reset=True)
+
+    rebuilt = Practice.objects.get(slug="demo-reset")
+    assert rebuilt.pk != first.pk and not Practice.objects.filter(pk=first.pk).exists()
+    assert not User.objects.filter(practice_id=first.pk).exists()
+    assert not Person._base_manager.filter(practice_id=first.pk).exists()
+    assert not Communication._base_manager.filter(practice_id=first.pk).exists()
+    assert Person._base_manager.filter(pk=keeper.pk).exists()
+
+
+def test_demo_reset_refuses_a_real_practice(practice):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="real practice"):
+        call_command("demo", people=60, slug=practice.slug, reset=True)
+    assert type(practice).objects.filter(pk=practice.pk, is_demo=False).exists()

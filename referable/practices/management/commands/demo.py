@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from referable.practices.bulk import analyze
-from referable.practices.demo import DEMO_DOMAIN, DEMO_PASSWORD, DemoPlan
+from referable.practices.demo import DEMO_DOMAIN, DEMO_PASSWORD, DemoPlan, erase_demo_practice
 from referable.practices.models import Practice, User
 from referable.practices.registry import areas
 from referable.practices.roles import Role
@@ -49,9 +49,13 @@ class Command(BaseCommand):
             self._print_logins(existing, built=False)
             return
         if existing:
+            if not existing.is_demo:
+                raise CommandError(
+                    f"“{existing.name}” ({slug}) is a real practice, not a demo: "
+                    "it is never deleted. Choose another --slug."
+                )
             console.print(f"Deleting the existing “{existing.name}”…")
-            with practice_scope(existing):
-                existing.delete()
+            erase_demo_practice(existing)
         plan = DemoPlan(people=people, seed=seed, today=today or timezone.localdate())
         with _progress(console, people) as progress:
             plan.progress = progress
@@ -85,8 +89,8 @@ def build_demo(plan: DemoPlan, slug: str) -> Practice:
         owner_first_name="Olivia",
         owner_last_name="Hart",
     )
-    practice.slug = slug
-    practice.save(update_fields=["slug"])
+    practice.slug, practice.is_demo = slug, True
+    practice.save(update_fields=["slug", "is_demo"])
     plan.practice = practice
     if slug != "demo":
         _prefix_staff_emails(practice, slug)
@@ -96,6 +100,10 @@ def build_demo(plan: DemoPlan, slug: str) -> Practice:
                 import_string(area.demo_builder)(practice, plan)
                 if area.label == "practices" and slug != "demo":
                     _prefix_staff_emails(practice, slug)
+                if area.label == "people":
+                    # later areas look people up one by one; without statistics the
+                    # planner may pick a practice-wide index over the per-person one
+                    analyze()
     analyze()
     return practice
 
