@@ -121,13 +121,13 @@ def _rows_of(model, practice: Practice):
     """The rows of ``model`` that belong to ``practice``: directly, or through a foreign
     key to a row that does (a user's sessions, a many-to-many link)."""
     manager = model._base_manager
-    for field in model._meta.concrete_fields:
-        if field.is_relation and field.related_model is Practice:
-            return manager.filter(**{field.name: practice})
-    for field in model._meta.concrete_fields:
-        target = field.related_model if field.is_relation else None
+    for column in model._meta.concrete_fields:
+        if column.is_relation and column.related_model is Practice:
+            return manager.filter(**{column.name: practice})
+    for column in model._meta.concrete_fields:
+        target = column.related_model if column.is_relation else None
         if target is not None and target is not Practice and _owned(target):
-            return manager.filter(**{f"{field.name}__practice": practice})
+            return manager.filter(**{f"{column.name}__practice": practice})
     return None
 
 
