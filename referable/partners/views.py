@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -66,6 +67,8 @@ def scorecard(request):
         "periods": ledger.PERIODS,
         "sort": sort,
         "descending": descending,
+        # partner pages are /partners/<id>/: one reverse() per page, not one per partner
+        "base": reverse("partners:list"),
         "columns": [
             ("name", "Partner"),
             ("received", "Received"),
