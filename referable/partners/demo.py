@@ -269,7 +269,7 @@ def _gifts(practice, plan: DemoPlan, profiles) -> None:
                     person_id=profile.person_id,
                     direction=Gift.Direction.GIVEN,
                     kind=Gift.Kind.REFERRAL_FEE,
-                    value=Decimal("250.00"),
+                    value=Decimal("1250.00"),
                     given_on=plan.today - timedelta(days=45),
                     description="Referral fee for the Okafor engagement",
                 )

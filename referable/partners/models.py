@@ -17,9 +17,9 @@ from referable.practices.models import PracticeOwned
 
 #: The SEC marketing rule (206(4)-1) treats compensation of a promoter of $1,000 or
 #: less over the preceding twelve months as de minimis; above it a written agreement is
-#: needed. FINRA rule 3220 limits gifts to $100 a person a year. The default warns at
-#: the lower figure; each practice sets the one its compliance officer chose.
-DEFAULT_GIFT_THRESHOLD = Decimal("100.00")
+#: needed. Issue 5 makes that limit the default; a broker-dealer bound by FINRA rule
+#: 3220 ($100 a person a year) sets its own.
+DEFAULT_GIFT_THRESHOLD = Decimal("1000.00")
 
 
 class PartnerSettings(PracticeOwned):
@@ -35,7 +35,7 @@ class PartnerSettings(PracticeOwned):
             "Total given to one person over the last twelve months. The SEC marketing "
             "rule needs a written agreement to compensate a promoter beyond a de minimis "
             "amount ($1,000 in twelve months); FINRA rule 3220 caps gifts at $100 a "
-            "person a year. The default warns at $100; set your compliance officer's figure."
+            "person a year. The default warns at $1,000; set your compliance officer's figure."
         ),
     )
     currency = models.CharField(max_length=3, default="USD")

@@ -81,7 +81,7 @@ def test_gifts_meetings_and_settings_over_the_api(api, api_client_for, make_user
         "/api/v1/gifts",
         {
             "person_id": partner.person_id,
-            "value": "120.00",
+            "value": "1200.00",
             "kind": "referral_fee",
             "description": "Fee",
         },
@@ -105,9 +105,9 @@ def test_gifts_meetings_and_settings_over_the_api(api, api_client_for, make_user
     manager = api_client_for(make_user(Role.MANAGER))
     saved = manager.put(
         "/api/v1/partner-settings",
-        {"gift_threshold": "500", "currency": "usd", "default_cadence_days": 60},
+        {"gift_threshold": "5000", "currency": "usd", "default_cadence_days": 60},
         content_type="application/json",
     )
     assert saved.json()["currency"] == "USD"
     summary = api.get(f"/api/v1/gifts/summary/{partner.person_id}").json()
-    assert summary["at_threshold"] is False and summary["threshold"] == "500.00"
+    assert summary["at_threshold"] is False and summary["threshold"] == "5000.00"

@@ -160,7 +160,7 @@ def test_gifts_page_warns_and_negative_values_are_refused(web, practice):
         {
             "direction": "given",
             "kind": "referral_fee",
-            "value": "150",
+            "value": "1500",
             "currency": "USD",
             "given_on": "2026-01-02",
             "description": "Fee",

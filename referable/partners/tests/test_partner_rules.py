@@ -156,13 +156,13 @@ def test_engaged_value_received_counts_in_the_ledger(in_practice):
 def test_gifts_over_twelve_months_warn_at_the_threshold_without_an_agreement(in_practice):
     person = make_person(in_practice)
     old = today(in_practice) - timedelta(days=400)
-    services.record_gift(person, {"value": Decimal("500"), "given_on": old, "description": "Old"})
+    services.record_gift(person, {"value": Decimal("5000"), "given_on": old, "description": "Old"})
     _gift, summary = services.record_gift(person, {"value": Decimal("60"), "description": "Wine"})
     assert summary.given == Decimal("60") and not summary.warning
     _gift, summary = services.record_gift(
-        person, {"value": Decimal("45"), "kind": "referral_fee", "description": "Fee"}
+        person, {"value": Decimal("940"), "kind": "referral_fee", "description": "Fee"}
     )
-    assert summary.given == Decimal("105") and summary.at_threshold
+    assert summary.given == Decimal("1000") and summary.at_threshold
     assert "no written agreement" in summary.warning and "SEC marketing rule" in summary.warning
     services.record_gift(
         person, {"value": Decimal("999"), "direction": "received", "description": "Tickets"}
@@ -172,11 +172,15 @@ def test_gifts_over_twelve_months_warn_at_the_threshold_without_an_agreement(in_
     assert summary.received == Decimal("999") and "is on file" in summary.warning
 
 
+def test_the_default_threshold_is_the_sec_marketing_rules_de_minimis_amount(in_practice):
+    assert services.partner_settings(in_practice).gift_threshold == Decimal("1000")
+
+
 def test_the_threshold_is_the_practices_own(in_practice):
-    services.save_partner_settings(in_practice, {"gift_threshold": Decimal("1000")})
+    services.save_partner_settings(in_practice, {"gift_threshold": Decimal("100")})
     person = make_person(in_practice)
-    _gift, summary = services.record_gift(person, {"value": Decimal("500"), "description": "x"})
-    assert not summary.at_threshold and summary.threshold == Decimal("1000")
+    _gift, summary = services.record_gift(person, {"value": Decimal("150"), "description": "x"})
+    assert summary.at_threshold and summary.threshold == Decimal("100")
 
 
 def test_a_negative_gift_or_one_in_the_future_is_refused_and_nothing_saved(in_practice):
