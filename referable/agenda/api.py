@@ -43,13 +43,13 @@ def agenda(request, filters: AgendaFilters = Query(...)):
     ``rule``. Each item says why it is there and which actions it has; act on it with
     POST /agenda/act using its ``key``."""
     owners = queries.visible_owners(request.user, filters.professional)
-    found = queries.agenda_for(owners, zone=request.user.zone)
     limit = max(1, min(filters.limit, 1000))
+    found = queries.agenda_for(owners, zone=request.user.zone, limit=limit)
     return {
         "day": found.today,
         "total": found.total,
         "rule": urgency.RULE,
-        "items": [_item_out(i) for i in found.items[:limit]],
+        "items": [_item_out(i) for i in found.items],
     }
 
 

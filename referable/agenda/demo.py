@@ -9,9 +9,8 @@ from datetime import datetime, time, timedelta
 from referable.agenda import cadence, services
 from referable.agenda.models import DigestPreference, StepCompletion, Task, Touch
 from referable.clients.models import Client
+from referable.practices.bulk import insert_instances
 from referable.practices.demo import DemoPlan
-
-CHUNK = 5000
 
 TASKS = [
     (-2, None, "Send the Hendersons the estate-planning checklist"),
@@ -102,7 +101,7 @@ def build(practice, plan: DemoPlan) -> None:
                         by_id=owner_id,
                     )
                 )
-    Touch.objects.bulk_create(touches, batch_size=CHUNK)
+    insert_instances(touches)
 
     manual = [s for s in steps if not s.evidence]
     completions = []
@@ -121,7 +120,7 @@ def build(practice, plan: DemoPlan) -> None:
                         by_id=owner_id,
                     )
                 )
-    StepCompletion.objects.bulk_create(completions, batch_size=CHUNK)
+    insert_instances(completions)
 
     _calls_today(practice, plan)
     DigestPreference.objects.create(practice=practice, user=demo_user, enabled=True, hour=7)

@@ -36,8 +36,10 @@ def link(path: str) -> str:
 
 
 def build_digest(user: User, *, now: datetime | None = None) -> Digest:
-    agenda = queries.agenda_for(queries.own_owners(user), zone=user.zone, now=now)
-    shown = agenda.items[:DIGEST_LIMIT]
+    agenda = queries.agenda_for(
+        queries.own_owners(user), zone=user.zone, now=now, limit=DIGEST_LIMIT
+    )
+    shown = agenda.items
     today_url = link(reverse("agenda:today"))
     entries = [
         {

@@ -1,19 +1,19 @@
 """Reads of the agenda area: whose agenda a user sees, the agenda itself (every source,
-then the users' decisions, then the urgency rule), the process board and each
-client's progress through the process.
+the users' decisions, the urgency rule), the process board and each client's progress
+through the process.
 
-Building an agenda costs one query per source (a few for the cadence) and one for the
-decisions, whatever the number of clients or items."""
+Building an agenda costs a count per source (a few queries for the cadence), one query
+per group shown and one for the decisions, whatever the number of clients or items."""
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Min, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from referable.agenda import urgency
+from referable.agenda import sources, urgency
 from referable.agenda.models import (
     AgendaItemState,
     DigestDelivery,
@@ -22,7 +22,7 @@ from referable.agenda.models import (
     StepCompletion,
     Touch,
 )
-from referable.agenda.sources import SOURCES, Moment
+from referable.agenda.sources import SOURCE_OF, SOURCES, Moment
 from referable.clients.models import (
     CheckIn,
     Client,
@@ -79,6 +79,9 @@ def visible_owners(user: User, professional_id: int | None = None) -> set[int]:
 
 @dataclass
 class Agenda:
+    """The first items of an agenda in the order of the urgency rule, and how many
+    items each group holds in all."""
+
     items: list[urgency.Item]
     today: date
     owners: set[int]
@@ -86,7 +89,7 @@ class Agenda:
 
     @property
     def total(self) -> int:
-        return len(self.items)
+        return sum(self.counts.values())
 
 
 def agenda_for(
@@ -94,66 +97,40 @@ def agenda_for(
     *,
     zone,
     now: datetime | None = None,
-    sources: tuple[str, ...] | None = None,
+    limit: int | None = None,
 ) -> Agenda:
-    """Every item of ``owners``' agendas at ``now`` (in ``zone``), with the decisions
-    taken about them applied, in the order of the urgency rule."""
-    moment = Moment(now=now or timezone.now(), zone=zone)
-    today = moment.today
-    states = {
-        s.key: s
-        for s in AgendaItemState.objects.filter(Q(owner_id__in=owners) | Q(assignee_id__in=owners))
-    }
-    # items handed to these owners by someone else come from that someone's sources
-    givers = {s.owner_id for s in states.values() if s.assignee_id in owners and s.owner_id}
-    reach = set(owners) | givers
-    found = []
-    for name, source in SOURCES.items():
-        if sources is None or name in sources:
-            found += source(reach, moment)
-    items = []
-    for item in found:
-        state = states.get(item.key)
-        assignee = item.owner_id
-        if state is not None:
-            if state.done_at is not None:
-                continue
-            if state.snoozed_until and state.snoozed_until > today:
-                continue
-            if state.assignee_id:
-                assignee = state.assignee_id
-        if assignee not in owners:
-            continue
-        if assignee != item.owner_id:
-            item = replace(item, assignee_id=assignee)
-        items.append(item)
-    ranked = urgency.rank(items)
-    counts: dict[str, int] = defaultdict(int)
-    for item in ranked:
-        counts[item.group] += 1
-    return Agenda(items=ranked, today=today, owners=set(owners), counts=dict(counts))
-
-
-def find_item(key: str, owners: set[int], *, zone, now: datetime | None = None):
-    """The item with ``key`` on these owners' agendas, or None (not theirs, done, or
-    gone since the page was drawn)."""
-    source = key.partition(":")[0]
-    agenda = agenda_for(owners, zone=zone, now=now, sources=(source,))
-    return next((i for i in agenda.items if i.key == key), None)
+    """``owners``' agendas at ``now`` (in ``zone``), with the decisions taken about
+    their items applied: every group counted, and the first ``limit`` items (all when
+    None) in the order of the urgency rule. Only the items shown are built, so the
+    cost follows the page, not the size of the agenda."""
+    reader = sources.reader_for(owners, Moment(now=now or timezone.now(), zone=zone))
+    counts: dict[str, int] = {}
+    for source in SOURCES.values():
+        counts.update(source.counts(reader))
+    items: list[urgency.Item] = []
+    for group in urgency.GROUPS:
+        need = None if limit is None else limit - len(items)
+        if counts.get(group) and (need is None or need > 0):
+            items += SOURCE_OF[group].first(reader, group, need, counts[group])
+    return Agenda(
+        items=items,
+        today=reader.moment.today,
+        owners=set(owners),
+        counts={group: n for group, n in counts.items() if n},
+    )
 
 
 def find_any_item(key: str, owners: set[int], *, zone, now: datetime | None = None):
-    """Like ``find_item``, but also items snoozed or done (to act on them again)."""
-    source = key.partition(":")[0]
+    """The item with ``key`` if it is on these owners' agendas, even snoozed or done
+    (to act on it again); None when it is not theirs or gone since the page was drawn."""
+    source, parts = sources.parse_key(key)
     moment = Moment(now=now or timezone.now(), zone=zone)
-    states = {s.key: s for s in AgendaItemState.objects.filter(key=key)}
-    reach = set(owners) | {s.owner_id for s in states.values() if s.owner_id}
-    for item in SOURCES[source](reach, moment):
-        if item.key == key:
-            state = states.get(key)
-            assignee = (state.assignee_id if state else None) or item.owner_id
-            return item if assignee in owners else None
-    return None
+    item = next((i for i in SOURCES[source].one(int(parts[0]), moment) if i.key == key), None)
+    if item is None:
+        return None
+    state = AgendaItemState.objects.filter(key=key).first()
+    assignee = (state.assignee_id if state else None) or item.owner_id
+    return item if assignee in owners else None
 
 
 # --- the digest's state -----------------------------------------------------------------

@@ -54,14 +54,14 @@ def today(request):
     user = request.user
     professional = _int(request.GET.get("professional"))
     owners = queries.visible_owners(user, professional)
-    agenda = queries.agenda_for(owners, zone=user.zone)
     show_all = request.GET.get("all") == "1"
+    agenda = queries.agenda_for(owners, zone=user.zone, limit=None if show_all else TODAY_LIMIT)
     options = _who_options(user)
     names = {u.pk: str(u) for u in options} or {user.pk: str(user)}
     context = {
         "agenda": agenda,
-        "items": agenda.items if show_all else agenda.items[:TODAY_LIMIT],
-        "hidden": 0 if show_all else max(0, agenda.total - TODAY_LIMIT),
+        "items": agenda.items,
+        "hidden": agenda.total - len(agenda.items),
         "groups": [(g, urgency.GROUP_LABELS[g], agenda.counts.get(g, 0)) for g in urgency.GROUPS],
         "rule": urgency.RULE,
         "options": options,
