@@ -6,6 +6,8 @@ ladder and every guardrail appears. Bulk inserts, in chunks, so that a firm-scal
 
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from referable.clients import ladder, services
 from referable.clients.models import (
     Ask,
@@ -20,7 +22,7 @@ from referable.clients.models import (
     TrustRating,
 )
 from referable.people.models import Person
-from referable.practices.bulk import insert_instances
+from referable.practices.bulk import insert_instances, insert_rows, inserted_ids
 from referable.practices.demo import DemoPlan
 
 CHUNK = 2000
@@ -172,8 +174,25 @@ def _days_ago(plan: DemoPlan, days: int) -> date:
     return plan.today - timedelta(days=days)
 
 
+CHANNELS = CheckIn.Channel.values
+CHECK_IN_FIELDS = (
+    "practice",
+    "client",
+    "held_on",
+    "channel",
+    "overall",
+    "notes",
+    "introductions_discussed",
+    "by",
+    "created_at",
+    "updated_at",
+)
+RATING_FIELDS = ("practice", "check_in", "expectation", "rating", "created_at", "updated_at")
+
+
 def _build_chunk(practice, plan, people, kinds, owners, tiers, profiles, script) -> None:
     rng = plan.rng
+    now = timezone.now()
     tier_weights = [1, 2.5, 4, 2.5][: len(tiers)] + [1] * max(0, len(tiers) - 4)
     clients = []
     for (person_id, owner_id), kind in zip(people, kinds, strict=True):
@@ -240,17 +259,21 @@ def _build_chunk(practice, plan, people, kinds, owners, tiers, profiles, script)
         for i, day in enumerate(dates):
             latest = i == len(dates) - 1
             overall = history["overall"](latest)
-            check_in = CheckIn(
-                practice=practice,
-                client=client,
-                held_on=day,
-                channel=rng.choice(CheckIn.Channel.values),
-                overall=overall,
-                notes=rng.choice(CHECK_IN_NOTES),
-                introductions_discussed=rng.random() < 0.2,
-                by_id=client.owner_id,
+            check_in = len(check_ins)
+            check_ins.append(
+                (
+                    practice.pk,
+                    client.pk,
+                    day,
+                    rng.choice(CHANNELS),
+                    overall,
+                    rng.choice(CHECK_IN_NOTES),
+                    rng.random() < 0.2,
+                    client.owner_id,
+                    now,
+                    now,
+                )
             )
-            check_ins.append(check_in)
             for j, expectation in enumerate(own):
                 rating = history["rating"](latest, j)
                 pending_ratings.append((check_in, expectation, rating))
@@ -258,12 +281,13 @@ def _build_chunk(practice, plan, people, kinds, owners, tiers, profiles, script)
                     expectation.latest_rating, expectation.latest_rated_on = rating, day
     # expectations go in once their latest ratings are known: no second pass to update
     insert_instances(expectations)
-    insert_instances(check_ins)
-    insert_instances(
-        [
-            ExpectationRating(practice=practice, check_in=c, expectation=e, rating=r)
-            for c, e, r in pending_ratings
-        ]
+    # check-ins and ratings are the bulk of a firm's history: plain rows, no instances
+    insert_rows(CheckIn, CHECK_IN_FIELDS, check_ins)
+    check_in_ids = inserted_ids(CheckIn, practice, len(check_ins))
+    insert_rows(
+        ExpectationRating,
+        RATING_FIELDS,
+        ((practice.pk, check_in_ids[c], e.pk, r, now, now) for c, e, r in pending_ratings),
     )
     for rows in (trust, agreements, shares, asks):
         insert_instances(rows)

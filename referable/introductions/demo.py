@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from referable.clients.models import IntroductionProfile
 from referable.introductions import clock, letters
@@ -28,7 +29,7 @@ from referable.introductions.models import (
     StageChange,
 )
 from referable.people.models import Connection, Person
-from referable.practices.bulk import insert_instances
+from referable.practices.bulk import insert_instances, insert_rows
 from referable.practices.demo import DemoPlan
 from referable.practices.roles import Role
 
@@ -258,77 +259,85 @@ def _apply_histories(plan: DemoPlan, referrals: list[Referral], now: datetime) -
             referral.value = Decimal(rng.choice([1500, 2500, 4000, 7500, 12000, 25000]))
 
 
+OWING_FEEDBACK = (Stage.CONTACTED, Stage.MET, Stage.ENGAGED, Stage.NOT_A_FIT, Stage.NO_RESPONSE)
+STAGE_CHANGE_FIELDS = (
+    "practice",
+    "referral",
+    "at",
+    "by",
+    "from_stage",
+    "to_stage",
+    "reason",
+    "created_at",
+    "updated_at",
+)
+DEBT_FIELDS = (
+    "practice",
+    "referral",
+    "referrer",
+    "kind",
+    "outcome",
+    "owed_since",
+    "paid_at",
+    "paid_by",
+    "paid_how",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
 def _build_children(
     practice, plan: DemoPlan, referrals: list[Referral], template, now: datetime
 ) -> None:
     rng = plan.rng
+    pk, stamp = practice.pk, timezone.now()
     changes, debts, letters_, calls = [], [], [], []
     for referral in referrals:
-        by = referral.owner
-        changes.append(
-            StageChange(
-                practice=practice,
-                referral=referral,
-                at=referral.received_at,
-                by=by,
-                to_stage=Stage.RECEIVED,
-            )
-        )
+        by = referral.owner_id
+        changes.append((pk, referral.pk, referral.received_at, by, "", Stage.RECEIVED, ""))
         previous = Stage.RECEIVED
         for stage, at in referral._steps:
-            changes.append(
-                StageChange(
-                    practice=practice,
-                    referral=referral,
-                    at=at,
-                    by=by,
-                    from_stage=previous,
-                    to_stage=stage,
-                )
-            )
+            changes.append((pk, referral.pk, at, by, previous, stage, ""))
             previous = stage
-            if stage in (
-                Stage.CONTACTED,
-                Stage.MET,
-                Stage.ENGAGED,
-                Stage.NOT_A_FIT,
-                Stage.NO_RESPONSE,
-            ):
+            if stage in OWING_FEEDBACK:
                 paid = (now - at).days > 10 and rng.random() < 0.85 or rng.random() < 0.4
                 debts.append(
-                    FeedbackDebt(
-                        practice=practice,
-                        referral=referral,
-                        referrer_id=referral.referrer_id,
-                        kind=FeedbackDebt.Kind.FEEDBACK,
-                        outcome=stage,
-                        owed_since=at,
-                        paid_at=at + timedelta(days=rng.randint(0, 4)) if paid else None,
-                        paid_by=by if paid else None,
-                        paid_how=rng.choice(["note", "email"]) if paid else "",
-                        note=OUTCOME_NOTES[stage] if paid else "",
+                    (
+                        referral,
+                        FeedbackDebt.Kind.FEEDBACK,
+                        stage,
+                        at,
+                        at + timedelta(days=rng.randint(0, 4)) if paid else None,
+                        by if paid else None,
+                        rng.choice(["note", "email"]) if paid else "",
+                        OUTCOME_NOTES[stage] if paid else "",
                     )
                 )
         thanked = referral._steps and rng.random() < 0.8
         debts.append(
-            FeedbackDebt(
-                practice=practice,
-                referral=referral,
-                referrer_id=referral.referrer_id,
-                kind=FeedbackDebt.Kind.THANK_YOU,
-                owed_since=referral.received_at,
-                paid_at=referral.received_at + timedelta(days=1) if thanked else None,
-                paid_by=by if thanked else None,
-                paid_how="note" if thanked else "",
-                note="Thanked them by phone." if thanked else "",
+            (
+                referral,
+                FeedbackDebt.Kind.THANK_YOU,
+                "",
+                referral.received_at,
+                referral.received_at + timedelta(days=1) if thanked else None,
+                by if thanked else None,
+                "note" if thanked else "",
+                "Thanked them by phone." if thanked else "",
             )
         )
         if referral.method == Method.LETTER or len(letters_) < 3:
             letters_.append(
                 _letter_for(practice, plan, referral, template, now, waiting=len(letters_) % 2 == 0)
             )
-    insert_instances(changes)
-    insert_instances(debts)
+    # the bulk of a firm's pipeline history: plain rows rather than model instances
+    insert_rows(StageChange, STAGE_CHANGE_FIELDS, ((*row, stamp, stamp) for row in changes))
+    insert_rows(
+        FeedbackDebt,
+        DEBT_FIELDS,
+        ((pk, referral.pk, referral.referrer_id, *rest, stamp, stamp) for referral, *rest in debts),
+    )
     insert_instances(letters_)
     versions, disclosures = [], []
     for letter in letters_:

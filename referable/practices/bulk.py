@@ -7,6 +7,7 @@ converts dates, times and choices the way the backend expects."""
 import datetime
 import enum
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from itertools import islice
 
 from django.db import connection, models
@@ -140,6 +141,24 @@ def _sqlite_date(value):
 def _choice_value(value):
     # psycopg would send a choice's name; the column holds its value
     return value.value if isinstance(value, enum.Enum) else value
+
+
+@contextmanager
+def loading(cache_mb: int = 1024):
+    """While a large data set is loaded into SQLite: a page cache big enough to hold its
+    indexes, so that random inserts into them do not go back and forth to the file."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-cache_mb * 1024:d}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
 
 
 def analyze() -> None:

@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from referable.practices.bulk import analyze
+from referable.practices.bulk import analyze, loading
 from referable.practices.demo import DEMO_DOMAIN, DEMO_PASSWORD, DemoPlan, erase_demo_practice
 from referable.practices.models import Practice, User
 from referable.practices.registry import areas
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             console.print(f"Deleting the existing “{existing.name}”…")
             erase_demo_practice(existing)
         plan = DemoPlan(people=people, seed=seed, today=today or timezone.localdate())
-        with _progress(console, people) as progress:
+        with _progress(console, people) as progress, loading():
             plan.progress = progress
             practice = build_demo(plan, slug)
         self._print_logins(practice, built=True)
