@@ -75,8 +75,12 @@ def scorecard(
     each one row per partner. Feedback owed and meetings are as of now, whatever the
     period."""
     profiles = PartnerProfile.objects.all()
+    # every referral we send goes to a partner: those still open, counted for the whole
+    # practice, need no join with the partners (the partial index holds just them)
+    open_sent = OutboundReferral.objects.filter(OUTBOUND_IS_OPEN)
     if partner_ids is not None:
         profiles = profiles.filter(pk__in=partner_ids)
+        open_sent = open_sent.filter(partner_id__in=partner_ids)
     rows = list(
         profiles.annotate(last_met=Max("meetings__held_on")).values_list(
             "pk",
@@ -108,6 +112,7 @@ def scorecard(
         "referrer_id",
     )
     sent = _flows(
+        # partner by partner, so that the period is a range of the ledger index
         OutboundReferral.objects.filter(sent_in, partner__in=profiles)
         .values("partner_id")
         .annotate(**FLOW_COUNTS)
@@ -115,8 +120,7 @@ def scorecard(
         "partner_id",
     )
     they_owe = dict(
-        OutboundReferral.objects.filter(OUTBOUND_IS_OPEN, partner__in=profiles)
-        .values("partner_id")
+        open_sent.values("partner_id")
         .annotate(n=Count("*"))
         .values_list("partner_id", "n")
         .order_by()
