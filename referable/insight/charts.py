@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from referable.clients import ladder
-from referable.insight import queries
+from referable.insight import queries, summary
 from referable.insight.filters import Filters
 from referable.introductions.models import FeedbackDebt, Method, Referral
 from referable.partners import ledger
@@ -203,12 +203,10 @@ def days(seconds: float | None) -> float | None:
 def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
     """Every chart of the dashboard, in a fixed number of queries."""
     months = [m.label for m in filters.months]
-    counts = queries.referral_counts(filters, now=now)
-    contact_by_month, contact_overall = queries.first_contact_medians(filters)
-    debt_rows = queries.debt_counts(filters)
-    won = queries.value_won(filters)
-    rungs = queries.rung_counts(filters)
-    held = queries.held_back(filters)
+    monthly = summary.monthly_figures(filters, now=now)
+    counts, debt_rows, won = monthly.counts, monthly.debts, monthly.won
+    contact_by_month, contact_overall = queries.first_contact_medians(monthly.minutes)
+    rungs, held = queries.book_health(filters)
     born = queries.events(filters)
     from_partners, to_partners = queries.partner_flows(filters)
 

@@ -13,7 +13,7 @@ is as it stands today.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db.models import (
@@ -39,7 +39,8 @@ from django.utils import timezone
 
 from referable.clients import ladder
 from referable.clients.models import Client
-from referable.insight.filters import Filters
+from referable.events.models import EventAttribution
+from referable.insight.filters import Filters, Month
 from referable.introductions.models import FeedbackDebt, Referral, Stage, StageChange
 from referable.partners.models import OutboundReferral, PartnerProfile
 
@@ -123,6 +124,25 @@ def month_bucket(field: str, filters: Filters, *, dates: bool = False) -> Case:
     )
 
 
+def in_months(field: str, months: Sequence[Month]) -> Q:
+    """Rows whose ``field`` falls in one of ``months`` (adjacent months read as one
+    range, so the database walks its index once per run of months)."""
+    ranges: list[list] = []
+    for month in months:
+        if ranges and ranges[-1][1] == month.starts:
+            ranges[-1][1] = month.ends
+        else:
+            ranges.append([month.starts, month.ends])
+    found = Q(pk__in=[])
+    for starts, ends in ranges:
+        found |= Q(**{f"{field}__gte": starts, f"{field}__lt": ends})
+    return found
+
+
+def _only(found: QuerySet, field: str, months: Sequence[Month] | None) -> QuerySet:
+    return found if months is None else found.filter(in_months(field, months))
+
+
 def origin() -> Case:
     """Where an introduction came from: an event (marked so, or attributed to one and
     confirmed) or a shared profile says more than who made it; otherwise a partner, a
@@ -141,6 +161,11 @@ def origin() -> Case:
         When(referrer_kind=Referral.ReferrerKind.CLIENT, then=Value("client")),
         default=Value("other"),
     )
+
+
+def sentiment() -> Coalesce:
+    """How the referrer and the prospect get on, "unknown" when nobody recorded it."""
+    return Coalesce("connection__sentiment", Value("unknown"), output_field=CharField())
 
 
 def _reach_case(field: str) -> Case:
@@ -198,21 +223,30 @@ def referrals(filters: Filters) -> QuerySet[Referral]:
     )
 
 
-def referral_counts(filters: Filters, *, now: datetime | None = None) -> list[dict]:
-    """One query: referrals grouped by month received, origin, kind, method, the
-    referrer–prospect sentiment and the furthest stage reached, with how many were
+#: what introductions are grouped by, besides their month
+REFERRAL_GROUPS = ("origin", "kind", "method", "sentiment", "reached")
+
+
+def grouped_referrals(found: QuerySet, filters: Filters, *also: str) -> QuerySet:
+    """Referrals grouped by month received, origin, kind, method, the referrer–prospect
+    sentiment and the furthest stage reached (and the annotations named in ``also``)."""
+    return found.annotate(
+        month=month_bucket("received_at", filters),
+        origin=origin(),
+        sentiment=sentiment(),
+        reached=reached(),
+    ).values("month", *also, *REFERRAL_GROUPS)
+
+
+def referral_counts(
+    filters: Filters, *, now: datetime | None = None, months: Sequence[Month] | None = None
+) -> list[dict]:
+    """One query: referrals grouped (``grouped_referrals``), with how many were
     contacted, contacted by the due time, and late (contacted late, or still waiting
-    past the due time)."""
+    past the due time). ``months``: only those of the period (all by default)."""
     now = now or timezone.now()
     return list(
-        referrals(filters)
-        .annotate(
-            month=month_bucket("received_at", filters),
-            origin=origin(),
-            sentiment=Coalesce("connection__sentiment", Value("unknown"), output_field=CharField()),
-            reached=reached(),
-        )
-        .values("month", "origin", "kind", "method", "sentiment", "reached")
+        grouped_referrals(_only(referrals(filters), "received_at", months), filters)
         .annotate(
             received=Count("id"),
             contacted=Count("id", filter=Q(first_contacted_at__isnull=False)),
@@ -227,29 +261,44 @@ def referral_counts(filters: Filters, *, now: datetime | None = None) -> list[di
     )
 
 
-def first_contact_medians(filters: Filters) -> tuple[dict[int, float], float | None]:
-    """Median seconds from receipt to first contact, per month received and overall, to
-    the minute: one query counts the referrals first contacted after each whole number
-    of minutes, and the medians are read off those counts."""
-    rows = (
-        referrals(filters)
+def not_yet_due(filters: Filters, *, now: datetime, months: Sequence[Month]) -> list[dict]:
+    """Referrals waiting for their first contact, neither late nor due yet, grouped
+    (``grouped_referrals``): how many (``n``)."""
+    waiting = _only(referrals(filters), "received_at", months).filter(
+        first_contacted_at__isnull=True, contacted_late=False, first_contact_due_at__gte=now
+    )
+    return list(grouped_referrals(waiting, filters).annotate(n=Count("id")).order_by())
+
+
+def minutes_to_first_contact() -> Cast:
+    """Minutes from receipt to first contact, to the nearest whole minute."""
+    return Cast(Round(Seconds("first_contacted_at", "received_at") / 60), IntegerField())
+
+
+def first_contact_minutes(filters: Filters, *, months: Sequence[Month] | None = None) -> list:
+    """One query: (month, minutes, how many) for the referrals first contacted after each
+    whole number of minutes, per month received."""
+    return list(
+        _only(referrals(filters), "received_at", months)
         .filter(first_contacted_at__isnull=False)
-        .annotate(
-            month=month_bucket("received_at", filters),
-            minutes=Cast(Round(Seconds("first_contacted_at", "received_at") / 60), IntegerField()),
-        )
+        .annotate(month=month_bucket("received_at", filters), minutes=minutes_to_first_contact())
         .values_list("month", "minutes")
         .annotate(n=Count("id"))
         .order_by()
     )
-    by_month: dict = defaultdict(list)
-    overall: list = []
-    for month, minutes, n in rows:
-        by_month[month].append((minutes, n))
-        overall.append((minutes, n))
+
+
+def first_contact_medians(minutes: Iterable) -> tuple[dict[int, float], float | None]:
+    """Median seconds from receipt to first contact, per month received and overall, to
+    the minute, read off the counts of ``first_contact_minutes``."""
+    by_month: dict = defaultdict(lambda: defaultdict(int))
+    overall: dict = defaultdict(int)
+    for month, value, n in minutes:
+        by_month[month][value] += n
+        overall[value] += n
     return (
-        {month: median_of(counts) * 60 for month, counts in by_month.items()},
-        median_of(overall) * 60 if overall else None,
+        {month: median_of(list(counts.items())) * 60 for month, counts in by_month.items()},
+        median_of(list(overall.items())) * 60 if overall else None,
     )
 
 
@@ -276,11 +325,11 @@ def debts(filters: Filters) -> QuerySet[FeedbackDebt]:
     )
 
 
-def debt_counts(filters: Filters) -> list[dict]:
+def debt_counts(filters: Filters, *, months: Sequence[Month] | None = None) -> list[dict]:
     """Debts by month owed and kind: how many were owed, how many are paid, and the
     total time they took to pay (for the average)."""
     return list(
-        debts(filters)
+        _only(debts(filters), "owed_since", months)
         .annotate(month=month_bucket("owed_since", filters))
         .values("month", "kind")
         .annotate(
@@ -292,9 +341,20 @@ def debt_counts(filters: Filters) -> list[dict]:
     )
 
 
-def value_won(filters: Filters) -> list[dict]:
+def value_won(filters: Filters, *, months: Sequence[Month] | None = None) -> list[dict]:
     """Engagements by the month the prospect engaged, with their value per currency."""
-    engaged = _whose(
+    return list(
+        _only(engagements(filters), "stage_changed_at", months)
+        .annotate(month=month_bucket("stage_changed_at", filters))
+        .values("month", "currency")
+        .annotate(engaged=Count("id"), value=Sum("value"))
+        .order_by()
+    )
+
+
+def engagements(filters: Filters) -> QuerySet[Referral]:
+    """Referrals whose prospect engaged in the period."""
+    return _whose(
         Referral.objects.filter(
             stage=Stage.ENGAGED,
             stage_changed_at__gte=filters.starts,
@@ -302,33 +362,34 @@ def value_won(filters: Filters) -> list[dict]:
         ),
         filters,
     )
-    return list(
-        engaged.annotate(month=month_bucket("stage_changed_at", filters))
-        .values("month", "currency")
-        .annotate(engaged=Count("id"), value=Sum("value"))
-        .order_by()
-    )
 
 
 def events(filters: Filters, *, limit: int = 20) -> list[dict]:
     """Introductions received in the period that were born at an event (attributions
     confirmed), by event: how many, how many engaged and the value won, with the
-    event's cost."""
+    event's cost. Read from the attributions, few beside the referrals."""
+    born = _whose(
+        EventAttribution.objects.filter(
+            confirmed=True,
+            dismissed=False,
+            referral__received_at__gte=filters.starts,
+            referral__received_at__lt=filters.ends,
+        ),
+        filters,
+        "referral__",
+    )
+    engaged = Q(referral__stage=Stage.ENGAGED)
     return list(
-        referrals(filters)
-        .filter(event_attribution__confirmed=True, event_attribution__dismissed=False)
-        .values(
-            event=F("event_attribution__event_id"),
-            title=F("event_attribution__event__title"),
-            starts_at=F("event_attribution__event__starts_at"),
-            cost=Coalesce(
-                "event_attribution__event__actual_cost", "event_attribution__event__budget"
-            ),
+        born.values(
+            "event",
+            title=F("event__title"),
+            starts_at=F("event__starts_at"),
+            cost=Coalesce("event__actual_cost", "event__budget"),
         )
         .annotate(
-            introductions=Count("id"),
-            engaged=Count("id", filter=Q(stage=Stage.ENGAGED)),
-            value=Sum("value", filter=Q(stage=Stage.ENGAGED)),
+            introductions=Count("referral"),
+            engaged=Count("referral", filter=engaged),
+            value=Sum("referral__value", filter=engaged),
         )
         .order_by("-starts_at", "-event")[:limit]
     )
@@ -385,27 +446,31 @@ def book(filters: Filters) -> QuerySet[Client]:
     return found
 
 
-def rung_counts(filters: Filters) -> dict[str, int]:
-    """Clients on each rung of the ladder (the stored answers the book shows)."""
-    counts = dict.fromkeys(ladder.RUNGS, 0)
-    for rung, n in book(filters).order_by().values_list("rung").annotate(n=Count("id")):
-        counts[rung] = counts.get(rung, 0) + n
-    return counts
-
-
-def held_back(filters: Filters) -> list[dict]:
-    """Clients with no request to make now, grouped by what holds them back: the
-    guardrail the ladder named, their rung and stage."""
-    return list(
+def book_health(filters: Filters) -> tuple[dict[str, int], list[dict]]:
+    """One pass over the book: clients on each rung of the ladder (the stored answers
+    the book shows), and those with no request to make now grouped by what holds them
+    back (the guardrail the ladder named, their rung and stage)."""
+    asking = Q(rung__in=ladder.ASKING_RUNGS)
+    rows = (
         book(filters)
-        .exclude(rung__in=ladder.ASKING_RUNGS)
         .annotate(
-            guardrail=Coalesce(KT("next_ask__guardrail"), Value(""), output_field=CharField())
+            guardrail=Case(
+                When(asking, then=Value("")),
+                default=Coalesce(KT("next_ask__guardrail"), Value(""), output_field=CharField()),
+                output_field=CharField(),
+            )
         )
-        .values("guardrail", "rung", "stage")
+        .values("rung", "stage", "guardrail")
         .annotate(clients=Count("id"))
         .order_by()
     )
+    counts = dict.fromkeys(ladder.RUNGS, 0)
+    held = []
+    for row in rows:
+        counts[row["rung"]] = counts.get(row["rung"], 0) + row["clients"]
+        if row["rung"] not in ladder.ASKING_RUNGS:
+            held.append(row)
+    return counts, held
 
 
 def totals(rows: Iterable[dict], key: str, *fields: str) -> dict:
