@@ -156,10 +156,22 @@ def due_now(
     zone: ZoneInfo,
 ) -> list[Due]:
     """The rules of a tier that are due on ``today``, most overdue first. A tier without
-    rules has nothing due: no cadence is a choice, not an error."""
-    touches = list(touches)
-    found = [next_due(rule, touches, since=since, zone=zone) for rule in rules]
-    return sorted((d for d in found if d.is_due(today)), key=lambda d: (d.due_on, d.rule.kind))
+    rules has nothing due: no cadence is a choice, not an error.
+
+    The same answer as ``next_due`` for each rule, computed for a whole book of clients
+    on every read of Today: each touch's local day is found once, not once per rule."""
+    days = [(local_day(t.at, zone), t) for t in touches]
+    found = []
+    for rule in rules:
+        resets = RESETS[rule.kind]
+        counting = [(day, t) for day, t in days if t.kind in resets]
+        last_day = max((day for day, _t in counting), default=None)
+        due_on = (last_day or since) + timedelta(days=rule.every_days)
+        if due_on <= today:
+            latest = [t for day, t in counting if day == last_day]
+            last = latest[0] if len(latest) == 1 else last_counting(latest, rule, zone)
+            found.append(Due(rule=rule, due_on=due_on, last_touch=last, last_day=last_day))
+    return sorted(found, key=lambda d: (d.due_on, d.rule.kind))
 
 
 def describe(due: Due, today: date) -> str:

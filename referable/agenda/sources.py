@@ -19,8 +19,19 @@ from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db.models import CharField, Count, Exists, Max, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Func,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from referable.agenda import cadence
@@ -151,8 +162,8 @@ class Reader:
     handed_in: dict[str, set[int]]
     #: decisions about the items of the computed sources, by key
     decisions: dict[str, Decision]
-    #: what a computed source found, kept between counting and building
-    found: dict[str, list] = field(default_factory=dict)
+    #: per source, what it found or the query it built, kept from counting to building
+    memo: dict[str, object] = field(default_factory=dict)
 
     def shows(self, key: str, owner_id: int | None) -> bool:
         decision = self.decisions.get(key)
@@ -196,6 +207,15 @@ def reader_for(owners: Iterable[int], moment: Moment) -> Reader:
 # --- sources that are queries ----------------------------------------------------------
 
 
+class Joined(Func):
+    """``a || b`` in SQL: an item's key from its row. Concat would wrap each part in
+    COALESCE, for every row counted; these parts are never null."""
+
+    arg_joiner = " || "
+    template = "(%(expressions)s)"
+    output_field = CharField()
+
+
 class QuerySource:
     """A kind of item read from one model: which rows (``rows``), whose (``owner``),
     in what order (``order``: a field that orders them as their moment does; None when
@@ -214,7 +234,7 @@ class QuerySource:
         raise NotImplementedError
 
     def key(self):
-        return Concat(Value(f"{self.name}:"), Cast("pk", CharField()))
+        return Joined(Value(f"{self.name}:"), Cast("pk", CharField()))
 
     def in_group(self, group: str, m: Moment) -> Q:
         return Q()
@@ -225,19 +245,21 @@ class QuerySource:
     def mine(self, r: Reader) -> QuerySet:
         """The rows on these owners' agendas: theirs or handed to them, and neither
         done, snoozed, nor handed away."""
-        whose = self.whose(r.owners)
-        if r.handed_in.get(self.name):
-            whose |= Q(pk__in=r.handed_in[self.name])
-        decided = AgendaItemState.objects.filter(
-            hidden(r.owners, r.moment.today), key=OuterRef("item_key")
-        )
-        return (
-            self.rows(r.moment)
-            .filter(whose)
-            .alias(item_key=self.key())
-            .exclude(Exists(decided))
-            .order_by()
-        )
+        if self.name not in r.memo:  # built once, for the count and for the rows shown
+            whose = self.whose(r.owners)
+            if r.handed_in.get(self.name):
+                whose |= Q(pk__in=r.handed_in[self.name])
+            decided = AgendaItemState.objects.filter(
+                hidden(r.owners, r.moment.today), key=OuterRef("item_key")
+            )
+            r.memo[self.name] = (
+                self.rows(r.moment)
+                .filter(whose)
+                .alias(item_key=self.key())
+                .exclude(Exists(decided))
+                .order_by()
+            )
+        return r.memo[self.name]
 
     def counts(self, r: Reader) -> dict[str, int]:
         mine = self.mine(r)
@@ -249,18 +271,28 @@ class QuerySource:
 
     def first(self, r: Reader, group: str, need: int | None, count: int) -> list[Item]:
         """The first ``need`` items of ``group`` (all when None) in the urgency order.
-        The database keeps the rows up to the need-th one's moment (ties included); the
-        title, which breaks ties, is compared here."""
+        The database orders the rows by moment and hands over the first ``need``; the
+        title, which breaks ties of moment, is compared here, so rows tied with the
+        last one are read too."""
         rows = self.mine(r).filter(self.in_group(group, r.moment))
         if need is not None and need < count and self.order:
-            nth = rows.order_by(self.order).values(self.order)[need - 1 : need]
-            rows = rows.filter(**{f"{self.order}__lte": Subquery(nth)})
+            rows = self._up_to(rows, need, r.moment)
         handed_to = AgendaItemState.objects.filter(key=OuterRef("item_key")).values("assignee_id")
         rows = rows.annotate(handed_to=Subquery(handed_to[:1])).values_list(
             *self.fields, "handed_to"
         )
         items = sorted((self._item(row, r.moment) for row in rows), key=sort_key)
         return items if need is None else items[:need]
+
+    def _up_to(self, rows: QuerySet, need: int, m: Moment) -> QuerySet:
+        """The first ``need`` rows by moment, read by id (the long walk done once, over
+        the ids and moments alone), or all those up to the need-th's moment when rows
+        after it share that moment."""
+        first = list(rows.order_by(self.order, "pk").values_list("pk", self.order)[: need + 1])
+        if len(first) > need and first[need][1] == first[need - 1][1]:
+            return rows.filter(**{f"{self.order}__lte": first[need - 1][1]})
+        ids = [pk for pk, _moment in first[:need]]
+        return self.rows(m).filter(pk__in=ids).alias(item_key=self.key()).order_by()
 
     def _item(self, row: tuple, m: Moment) -> Item:
         item = self.build(row[:-1], m)
@@ -537,7 +569,7 @@ class Asks(QuerySource):
         return Client.objects.filter(stage__in=ACTIVE_STAGES, rung__in=list(ladder.ASKING_RUNGS))
 
     def key(self):
-        return Concat(Value("ask:"), Cast("pk", CharField()), Value(":"), "rung")
+        return Joined(Value("ask:"), Cast("pk", CharField()), Value(":"), "rung")
 
     def build(self, row: tuple, m: Moment) -> Item:
         pk, owner, rung, next_ask, first, last = row
@@ -621,25 +653,24 @@ class ComputedSource:
         raise NotImplementedError
 
     def _found(self, r: Reader) -> list:
-        if self.name not in r.found:
-            r.found[self.name] = [
+        if self.name not in r.memo:
+            r.memo[self.name] = [
                 c for c in self.candidates(self.rows(r), r.moment) if r.shows(c.key, c.owner_id)
             ]
-        return r.found[self.name]
+        return r.memo[self.name]
 
     def counts(self, r: Reader) -> dict[str, int]:
         return {self.name: len(self._found(r))}
 
     def first(self, r: Reader, group: str, need: int | None, count: int) -> list[Item]:
         shown = sorted(self._found(r), key=lambda c: c.order)[:need]
-        items = []
-        for found in shown:
-            item = self.build(found, r.moment)
-            handed_to = r.handed_to(item.key)
-            if handed_to and handed_to != item.owner_id:
-                item = replace(item, assignee_id=handed_to)
-            items.append(item)
-        return items
+        return [self.handed(self.build(found, r.moment), r) for found in shown]
+
+    def handed(self, item: Item, r: Reader) -> Item:
+        handed_to = r.handed_to(item.key)
+        if handed_to and handed_to != item.owner_id:
+            return replace(item, assignee_id=handed_to)
+        return item
 
 
 def last_touches(client_ids, m: Moment) -> dict[int, list[cadence.TouchSeen]]:
@@ -702,24 +733,15 @@ def _events(client_ids) -> list[tuple[int, datetime, datetime | None]]:
 
 @dataclass(frozen=True)
 class TouchDue:
+    """A touch due, before it is read: the client's name is fetched only for those shown."""
+
     client_id: int
     owner_id: int
-    tier: str
-    name: str
     due: cadence.Due
 
     @property
     def key(self) -> str:
         return f"touch:{self.client_id}:{self.due.rule.kind}:{self.due.due_on.isoformat()}"
-
-    @property
-    def title(self) -> str:
-        return f"{self.due.rule.label}: {self.name}"
-
-    @property
-    def order(self) -> tuple:
-        # the moment is the start of the due day: the day orders as the moment does
-        return (self.due.due_on, self.title, self.key)
 
 
 class Touches(ComputedSource):
@@ -741,37 +763,46 @@ class Touches(ComputedSource):
         if not rules:
             return []
         clients = rows.filter(stage__in=ACTIVE_STAGES, tier_id__in=list(rules)).order_by()
-        found = list(
-            clients.values_list(
-                "id",
-                "owner_id",
-                "tier_id",
-                "tier__name",
-                "start_date",
-                "person__first_name",
-                "person__last_name",
-            )
-        )
+        found = list(clients.values_list("id", "owner_id", "tier_id", "start_date"))
         if not found:
             return []
         seen = last_touches(clients.values_list("id", flat=True), m)
-        today = m.today
+        today, zone = m.today, m.zone
         return [
-            TouchDue(pk, owner, tier, _name(first, last), due)
-            for pk, owner, tier_id, tier, since, first, last in found
+            TouchDue(pk, owner, due)
+            for pk, owner, tier_id, since in found
             for due in cadence.due_now(
-                rules[tier_id], seen.get(pk, ()), since=since, today=today, zone=m.zone
+                rules[tier_id], seen.get(pk, ()), since=since, today=today, zone=zone
             )
         ]
 
-    def build(self, found: TouchDue, m: Moment) -> Item:
+    def first(self, r: Reader, group: str, need: int | None, count: int) -> list[Item]:
+        """The first ``need`` by due day, and those due the same day as the last of
+        them: their titles (the clients' names) order them within the day."""
+        due = sorted(self._found(r), key=lambda c: c.due.due_on)
+        if need is not None and need < len(due):
+            last_day = due[need - 1].due.due_on
+            due = [c for c in due if c.due.due_on <= last_day]
+        items = sorted(self._read(due, r.moment), key=sort_key)[:need]
+        return [self.handed(item, r) for item in items]
+
+    def _read(self, due: list[TouchDue], m: Moment) -> list[Item]:
+        clients = {
+            pk: (tier, _name(first, last))
+            for pk, tier, first, last in Client.objects.filter(
+                pk__in={c.client_id for c in due}
+            ).values_list("id", "tier__name", "person__first_name", "person__last_name")
+        }
+        return [self.build(c, *clients[c.client_id], m) for c in due]
+
+    def build(self, found: TouchDue, tier: str, name: str, m: Moment) -> Item:
         due = found.due
         late = due.overdue_days(m.today)
         return Item(
             key=found.key,
             source=TOUCH,
-            title=found.title,
-            why=f"Tier {found.tier}: " + cadence.describe(due, m.today),
+            title=f"{due.rule.label}: {name}",
+            why=f"Tier {tier}: " + cadence.describe(due, m.today),
             moment=cadence.start_of_day(due.due_on, m.zone),
             owner_id=found.owner_id,
             url=url("clients:detail", found.client_id),
@@ -782,7 +813,7 @@ class Touches(ComputedSource):
         )
 
     def one(self, pk: int, m: Moment) -> list[Item]:
-        return [self.build(c, m) for c in self.candidates(Client.objects.filter(pk=pk), m)]
+        return self._read(self.candidates(Client.objects.filter(pk=pk), m), m)
 
 
 @dataclass(frozen=True)

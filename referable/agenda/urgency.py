@@ -22,6 +22,7 @@ never depends on the order the sources answered in. Pure: no database.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 # the sources of items
 CONTACT = "contact"
@@ -110,7 +111,7 @@ class Item:
     def group_label(self) -> str:
         return GROUP_LABELS[self.group]
 
-    @property
+    @cached_property
     def dom_id(self) -> str:
         return "item-" + "".join(c if c.isalnum() else "-" for c in self.key)
 

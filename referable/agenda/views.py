@@ -70,7 +70,7 @@ def today(request):
         "many_owners": len(owners) > 1,
         "failed_digest": queries.failed_digest(user),
         "touch_kinds": cadence.TOUCH_CHOICES,
-        "tomorrow": agenda.today + timedelta(days=1),
+        "tomorrow": (agenda.today + timedelta(days=1)).isoformat(),
         **_urls(),
     }
     return render(request, "agenda/today.html", context)
@@ -95,7 +95,7 @@ def _item_response(request, item, *, message: str = "", error: str = "", status:
             "message": message,
             "error": error,
             "touch_kinds": cadence.TOUCH_CHOICES,
-            "tomorrow": services.user_today(request.user) + timedelta(days=1),
+            "tomorrow": (services.user_today(request.user) + timedelta(days=1)).isoformat(),
             "names": {},
             **_urls(),
         }

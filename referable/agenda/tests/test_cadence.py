@@ -133,3 +133,23 @@ def test_bad_rules_and_naive_times_are_refused():
         Rule(cadence.REVIEW, 0)
     with pytest.raises(ValueError):
         cadence.local_day(datetime(2026, 1, 1, 12), NY)
+
+
+days_or_instants = st.one_of(instants, st.dates(date(2000, 1, 1), date(2039, 1, 1)))
+
+
+@given(
+    st.lists(rules, max_size=5, unique_by=lambda r: r.kind),
+    st.lists(st.builds(TouchSeen, kinds, days_or_instants), max_size=8),
+    zones,
+    st.dates(date(2000, 1, 1), date(2039, 1, 1)),
+    st.dates(date(2000, 1, 1), date(2045, 1, 1)),
+)
+def test_the_rules_due_today_are_those_next_due_finds_due(tier, seen, zone, since, today):
+    expected = [
+        due
+        for due in (cadence.next_due(rule, seen, since=since, zone=zone) for rule in tier)
+        if due.is_due(today)
+    ]
+    expected.sort(key=lambda d: (d.due_on, d.rule.kind))
+    assert cadence.due_now(tier, seen, since=since, today=today, zone=zone) == expected
