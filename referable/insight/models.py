@@ -7,7 +7,10 @@ stage history and debts, event attributions, connections, client tiers) and read
 back; signals.py marks a month changed whenever one of its source rows changes, and a
 changed month is read from the source rows until the worker summarizes it again.
 The summary has no owner dimension: one professional's dashboard reads the source rows
-(a few hundred introductions, found through their own index)."""
+(a few hundred introductions, found through their own index).
+
+Like every row of a practice, they are followed by the audit trail; summary.py writes
+them in bulk (no signal), so summarizing writes no entries: their sources have theirs."""
 
 from django.db import models
 
@@ -31,14 +34,14 @@ class SummarizedMonth(PracticeOwned):
     #: passes, which of them are late depends on the hour, so the month is read from
     #: the source rows
     open_until = models.DateTimeField(null=True, blank=True)
+    #: the earliest receipt of those that were not due yet when summarized: those not
+    #: due at any later hour were received since
+    open_since = models.DateTimeField(null=True, blank=True)
     #: bumped by every change to a source row of the month; the figures are current when
     #: they were summarized at the latest count
     changes = models.PositiveIntegerField(default=0)
     summarized_changes = models.IntegerField(default=-1)
     summarized_at = models.DateTimeField(null=True, blank=True)
-
-    # derived figures: their sources have their own trail
-    audit_trail = False
 
     class Meta:
         ordering = ["practice", "first"]
@@ -61,8 +64,6 @@ class MonthFigures(PracticeOwned):
 
     month = models.ForeignKey(SummarizedMonth, on_delete=models.CASCADE, related_name="+")
     tier_id = models.BigIntegerField(null=True, blank=True)
-
-    audit_trail = False
 
     class Meta:
         abstract = True

@@ -126,8 +126,8 @@ def _from_summary(filters: Filters, now: datetime, months: dict[int, SummarizedM
         )
         .order_by()
     )
-    open_months = [filters.months[i] for i, row in months.items() if _still_open(row, now)]
-    not_due = _not_yet_due(filters, now, open_months)
+    open_parts = [_open_part(row, filters.months[i], now) for i, row in months.items()]
+    not_due = _not_yet_due(filters, now, [part for part in open_parts if part])
     found = MonthlyFigures()
     for row in counts:
         row["month"] = index[row["month"]]
@@ -159,8 +159,16 @@ def _from_summary(filters: Filters, now: datetime, months: dict[int, SummarizedM
     return found
 
 
-def _still_open(row: SummarizedMonth, now: datetime) -> bool:
-    return row.open_until is not None and row.open_until >= now
+def _open_part(row: SummarizedMonth, month: Month, now: datetime) -> Month | None:
+    """The part of the month where introductions may be waiting and not due yet at
+    ``now`` (none once the latest due time has passed)."""
+    if row.open_until is None or row.open_until < now:
+        return None
+    if row.summarized_at is None or now < row.summarized_at:
+        return month
+    if row.open_since is None:
+        return None
+    return Month(first=month.first, starts=max(month.starts, row.open_since), ends=month.ends)
 
 
 def _not_yet_due(filters: Filters, now: datetime, months: Sequence[Month]) -> dict:
@@ -261,33 +269,43 @@ def _summarize(practice, months: list[SummarizedMonth]) -> None:
     by_index = {i: rows[m.first] for i, m in chosen}
     wanted = [m for _i, m in chosen]
     for model in (ReferralFigures, ContactMinutes, DebtFigures, ValueFigures):
-        model.objects.filter(month__in=list(rows.values())).delete()
-    bounds: dict = defaultdict(lambda: {"earliest": [], "latest": [], "open_until": []})
-    for builder in (_referral_figures, _contact_minutes, _debt_figures, _value_figures):
-        builder(practice, span, wanted, by_index, bounds)
+        # straight in SQL: the ORM's delete would load every row to send its signal
+        # (an audit entry each) for figures about to be written again
+        stale = model.objects.filter(month__in=list(rows.values()))
+        stale._raw_delete(stale.db)
+    bounds: dict = defaultdict(lambda: {name: [] for name in BOUNDS})
     stamp = timezone.now()
+    _referral_figures(practice, span, wanted, by_index, bounds, stamp)
+    for builder in (_contact_minutes, _debt_figures, _value_figures):
+        builder(practice, span, wanted, by_index, bounds)
     for index, row in by_index.items():
         found = bounds[index]
         row.earliest = min(found["earliest"], default=None)
         row.latest = max(found["latest"], default=None)
         row.open_until = max(found["open_until"], default=None)
+        row.open_since = min(found["open_since"], default=None)
         row.summarized_changes = changes[row.pk]
         row.summarized_at = stamp
     SummarizedMonth.objects.bulk_update(
         list(by_index.values()),
-        ["earliest", "latest", "open_until", "summarized_changes", "summarized_at"],
+        [*BOUNDS, "summarized_changes", "summarized_at"],
     )
 
 
+#: what a month's summary knows of the instants it counts
+BOUNDS = ("earliest", "latest", "open_until", "open_since")
+
+
 def _note_bounds(bounds, index: int, row: dict) -> None:
-    for name in ("earliest", "latest", "open_until"):
+    for name in BOUNDS:
         value = row.pop(name, None)
         if value is not None:
             bounds[index][name].append(value)
 
 
-def _referral_figures(practice, span, months, by_index, bounds) -> None:
+def _referral_figures(practice, span, months, by_index, bounds, stamp: datetime) -> None:
     waiting = Q(first_contacted_at__isnull=True, contacted_late=False)
+    not_due = waiting & Q(first_contact_due_at__gte=stamp)
     found = (
         queries.referrals(span)
         .filter(queries.in_months("received_at", months))
@@ -302,6 +320,7 @@ def _referral_figures(practice, span, months, by_index, bounds) -> None:
             late_contacts=Count("id", filter=Q(contacted_late=True)),
             waiting=Count("id", filter=waiting),
             open_until=Max("first_contact_due_at", filter=waiting),
+            open_since=Min("received_at", filter=not_due),
             earliest=Min("received_at"),
             latest=Max("received_at"),
         )

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection as db_connection
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +91,23 @@ def test_introductions_not_due_yet_are_neither_late_nor_counted_as_such(figures)
     assert "2025-01" in summarized(figures, filters)
     response = dict(from_summary(figures, filters, evening)[0])["response"]
     assert response[0] == ["2025-01", 3, 1, 1, 1, 50.0]
+
+
+def test_introductions_received_today_are_late_only_once_due(figures):
+    received = timezone.now() - timedelta(minutes=5)
+    fresh = _referral(figures.practice, "today", owner=figures.pro, received=received)
+    with practice_scope(figures.practice):
+        Referral.objects.filter(pk=fresh.pk).update(
+            first_contact_due_at=received + timedelta(hours=3)
+        )
+    refresh(figures)
+    today = timezone.localdate(timezone=figures.period.zone)
+    filters = Filters(start=today.replace(day=1), end=today, zone=figures.period.zone)
+    for now in (timezone.now(), timezone.now() + timedelta(days=10)):
+        assert summarized(figures, filters) == {filters.months[0].label}
+        assert from_summary(figures, filters, now) == from_source(figures, filters, now)
+    waiting = dict(from_summary(figures, filters, timezone.now())[0])["response"][0]
+    assert waiting[1:5] == [1, 0, 0, 1]
 
 
 @settings(
