@@ -50,6 +50,31 @@ def _period(request) -> tuple[str, tuple[date | None, date | None], date]:
     return period, ledger.period_bounds(period, today), today
 
 
+def _scorecard_rows(lines: list[ledger.LedgerLine]) -> list[dict]:
+    """What each row of the scorecard shows, as plain dicts: a template finds a dict's
+    key at once, where each attribute of an object costs it a failed item lookup first
+    (some 7,000 for 500 partners, ~10 ms)."""
+    return [
+        {
+            "partner_id": line.partner_id,
+            "name": line.name,
+            "received": line.received.total,
+            "received_engaged": line.received.engaged,
+            "received_value": line.received.value,
+            "sent": line.sent.total,
+            "sent_engaged": line.sent.engaged,
+            "reciprocity": line.reciprocity,
+            "balance": line.balance,
+            "we_owe_feedback": line.we_owe_feedback,
+            "they_owe_feedback": line.they_owe_feedback,
+            "last_met": line.last_met,
+            "days_since_meeting": line.days_since_meeting,
+            "meeting_due": line.meeting_due,
+        }
+        for line in lines
+    ]
+
+
 @require("view")
 def scorecard(request):
     period, (start, end), today = _period(request)
@@ -60,7 +85,7 @@ def scorecard(request):
     lines = queries.scorecard(start=start, end=end, today=today, zone=request.user.zone)
     lines = ledger.sort_lines(lines, sort, descending=descending)
     context = {
-        "lines": lines,
+        "rows": _scorecard_rows(lines),
         "totals": ledger.totals(lines),
         "period": period,
         "period_label": ledger.PERIODS[period],
