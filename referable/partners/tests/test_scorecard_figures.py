@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from referable.introductions import services as intro_services
@@ -178,3 +180,31 @@ def test_the_api_scorecard_carries_the_same_figures(ledgers, api_client_for, pro
             for line in body["partners"]
         }
         assert got == expected
+
+
+def _queries_of(fn) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    return len(captured.captured_queries)
+
+
+def test_the_scorecard_is_five_queries_however_many_partners_and_referrals(
+    practice, api_client_for, professional
+):
+    today = _today(practice)
+
+    def read() -> None:
+        with practice_scope(practice):
+            queries.scorecard(start=None, end=None, today=today, zone=practice.zone)
+
+    api = api_client_for(professional)
+
+    def read_api() -> None:
+        assert api.get("/api/v1/partners/scorecard", {"period": "all"}).status_code == 200
+
+    make_partner(practice)
+    read_api()  # a token's first use is recorded once
+    few, few_api = _queries_of(read), _queries_of(read_api)
+    _build(practice, random.Random(8))
+    assert _queries_of(read) == few == 5
+    assert _queries_of(read_api) == few_api
