@@ -39,6 +39,17 @@ def build_digest(user: User, *, now: datetime | None = None) -> Digest:
     agenda = queries.agenda_for(
         queries.own_owners(user), zone=user.zone, now=now, limit=DIGEST_LIMIT
     )
+    return _digest(user, agenda)
+
+
+def build_digests(users: list[User], *, now: datetime | None = None) -> dict[int, Digest]:
+    """The digest of each of ``users``, the agendas counted together (see
+    queries.own_agendas): a morning's digests for a whole firm."""
+    agendas = queries.own_agendas(users, now=now, limit=DIGEST_LIMIT)
+    return {user.pk: _digest(user, agendas[user.pk]) for user in users}
+
+
+def _digest(user: User, agenda: queries.Agenda) -> Digest:
     shown = agenda.items
     today_url = link(reverse("agenda:today"))
     entries = [

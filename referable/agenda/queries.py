@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Min, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,17 +107,111 @@ def agenda_for(
     counts: dict[str, int] = {}
     for source in SOURCES.values():
         counts.update(source.counts(reader))
+    return _agenda(reader, counts, limit)
+
+
+def _agenda(
+    reader: sources.Reader,
+    counts: dict[str, int],
+    limit: int | None,
+    known: dict[str, list[urgency.Item]] | None = None,
+) -> Agenda:
+    """The agenda of ``reader`` from its counts: the first items of each group in turn
+    (those ``known`` already read together with other agendas)."""
     items: list[urgency.Item] = []
-    for group in urgency.GROUPS:
-        need = None if limit is None else limit - len(items)
-        if counts.get(group) and (need is None or need > 0):
+    for group, need in _needs(counts, limit).items():
+        if known and group in known:
+            items += known[group]
+        else:
             items += SOURCE_OF[group].first(reader, group, need, counts[group])
     return Agenda(
         items=items,
         today=reader.moment.today,
-        owners=set(owners),
+        owners=set(reader.owners),
         counts={group: n for group, n in counts.items() if n},
     )
+
+
+def own_agendas(
+    users: list[User], *, now: datetime | None = None, limit: int | None = None
+) -> dict[int, Agenda]:
+    """Each user's own agenda (as ``agenda_for(own_owners(user))``), for many users at
+    once, as the morning digest needs them. The users about whose agendas' items
+    nothing was decided are read together, per time zone: one grouped query per source
+    counts them all, one per group reads the first items of each; only what cannot be
+    shared (a tie at the last item shown, the items computed here) is read apart."""
+    now = now or timezone.now()
+    owners_of = {u.pk: own_owners(u) for u in users}
+    everyone = set().union(*owners_of.values())
+    decided = set()
+    for owner, assignee in AgendaItemState.objects.filter(
+        Q(owner__in=everyone) | Q(assignee__in=everyone)
+    ).values_list("owner_id", "assignee_id"):
+        decided |= {owner, assignee}
+    agendas, together = {}, defaultdict(list)
+    for user in users:
+        if owners_of[user.pk] & decided:
+            agendas[user.pk] = agenda_for(owners_of[user.pk], zone=user.zone, now=now, limit=limit)
+        else:
+            together[user.zone.key].append(user)
+    for alike in together.values():
+        moment = Moment(now=now, zone=alike[0].zone)
+        agendas.update(_agendas_together(alike, owners_of, moment, limit))
+    return agendas
+
+
+def _agendas_together(
+    users: list[User], owners_of: dict[int, set[int]], moment: Moment, limit: int | None
+) -> dict[int, Agenda]:
+    # nothing was decided about these owners' items: no reader has decisions to apply,
+    # and an owner's counts are the same whichever of these agendas they are part of
+    everyone = _reader(set().union(*(owners_of[u.pk] for u in users)), moment)
+    per_owner: dict[int, dict[str, int]] = defaultdict(dict)
+    for source in SOURCES.values():
+        for owner, found in source.counts_by_owner(everyone).items():
+            per_owner[owner].update(found)
+    readers, counts, needs = {}, {}, defaultdict(dict)
+    for user in users:
+        readers[user.pk] = reader = _reader(owners_of[user.pk], moment)
+        for source in SOURCES.values():
+            if isinstance(source, sources.ComputedSource):
+                source.share(everyone, reader)
+        counts[user.pk] = total = defaultdict(int)
+        for owner in reader.owners:
+            for group, n in per_owner[owner].items():
+                total[group] += n
+        if len(reader.owners) == 1:
+            for group, need in _needs(total, limit).items():
+                needs[group][user.pk] = need
+    first = {
+        group: SOURCE_OF[group].first_by_owner(everyone, group, wanted)
+        for group, wanted in needs.items()
+        if isinstance(SOURCE_OF[group], sources.QuerySource)
+    }
+    return {
+        user.pk: _agenda(
+            readers[user.pk],
+            counts[user.pk],
+            limit,
+            known={g: found[user.pk] for g, found in first.items() if user.pk in found},
+        )
+        for user in users
+    }
+
+
+def _reader(owners: set[int], moment: Moment) -> sources.Reader:
+    return sources.Reader(owners=frozenset(owners), moment=moment, handed_in={}, decisions={})
+
+
+def _needs(counts: dict[str, int], limit: int | None) -> dict[str, int | None]:
+    """How many items of each group a page of ``limit`` shows (None: all of them)."""
+    needs, shown = {}, 0
+    for group in urgency.GROUPS:
+        need = None if limit is None else limit - shown
+        if counts.get(group) and (need is None or need > 0):
+            needs[group] = need
+            shown += min(counts[group], need) if need is not None else counts[group]
+    return needs
 
 
 def find_any_item(key: str, owners: set[int], *, zone, now: datetime | None = None):

@@ -23,6 +23,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     Func,
     Max,
     OuterRef,
@@ -30,8 +31,9 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, RowNumber
 from django.urls import reverse
 
 from referable.agenda import cadence
@@ -268,6 +270,52 @@ class QuerySource:
         return mine.aggregate(
             **{group: Count("pk", filter=self.in_group(group, r.moment)) for group in self.groups}
         )
+
+    def counts_by_owner(self, r: Reader) -> dict[int, dict[str, int]]:
+        """``counts`` for each of the owners apart, in one grouped query."""
+        rows = (
+            self.mine(r)
+            .values(self.owner)
+            .annotate(
+                **{f"n_{g}": Count("pk", filter=self.in_group(g, r.moment)) for g in self.groups}
+            )
+        )
+        return {row[self.owner]: {g: row[f"n_{g}"] for g in self.groups} for row in rows}
+
+    def first_by_owner(self, r: Reader, group: str, needs: dict[int, int]) -> dict[int, list[Item]]:
+        """``first`` for each owner apart (``needs``: how many each one shows), in one
+        query ranking each owner's rows. An owner whose last row shown ties in moment
+        with the next one is left out: ``first`` reads it, titles and all."""
+        if not self.order or not needs:
+            return {}
+        handed_to = AgendaItemState.objects.filter(key=OuterRef("item_key")).values("assignee_id")
+        rank = Window(
+            RowNumber(), partition_by=F(self.owner), order_by=[F(self.order).asc(), F("pk").asc()]
+        )
+        rows = (
+            self.mine(r)
+            .filter(self.in_group(group, r.moment), **{f"{self.owner}__in": list(needs)})
+            .annotate(
+                rank=rank,
+                whose_row=F(self.owner),
+                moment_of_row=F(self.order),
+                handed_to=Subquery(handed_to[:1]),
+            )
+            .values_list(*self.fields, "handed_to", "whose_row", "moment_of_row", "rank")
+        )
+        if None not in needs.values():
+            rows = rows.filter(rank__lte=max(needs.values()) + 1)
+        ranked: dict[int, list[tuple]] = defaultdict(list)
+        for row in rows:
+            ranked[row[-3]].append(row)
+        found = {}
+        for owner, need in needs.items():
+            mine = sorted(ranked.get(owner, ()), key=lambda row: row[-1])
+            if need is not None and len(mine) > need and mine[need][-2] == mine[need - 1][-2]:
+                continue
+            items = [self._item(row[:-3], r.moment) for row in mine[:need]]
+            found[owner] = sorted(items, key=sort_key)
+        return found
 
     def first(self, r: Reader, group: str, need: int | None, count: int) -> list[Item]:
         """The first ``need`` items of ``group`` (all when None) in the urgency order.
@@ -661,6 +709,23 @@ class ComputedSource:
 
     def counts(self, r: Reader) -> dict[str, int]:
         return {self.name: len(self._found(r))}
+
+    def counts_by_owner(self, r: Reader) -> dict[int, dict[str, int]]:
+        return {owner: {self.name: len(found)} for owner, found in self._by_owner(r).items()}
+
+    def share(self, everyone: Reader, r: Reader) -> None:
+        """Hands ``r`` (some of ``everyone``'s owners) what was found for them."""
+        found = self._by_owner(everyone)
+        r.memo[self.name] = [c for owner in r.owners for c in found.get(owner, ())]
+
+    def _by_owner(self, r: Reader) -> dict[int, list]:
+        key = f"{self.name}:by_owner"
+        if key not in r.memo:
+            found: dict[int, list] = defaultdict(list)
+            for c in self._found(r):
+                found[c.owner_id].append(c)
+            r.memo[key] = found
+        return r.memo[key]
 
     def first(self, r: Reader, group: str, need: int | None, count: int) -> list[Item]:
         shown = sorted(self._found(r), key=lambda c: c.order)[:need]
