@@ -14,15 +14,19 @@ from referable.practices.models import PracticeOwned
 PHONE_ALLOWED = re.compile(r"^\+?[0-9 ().\-/]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
 
 
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*", re.IGNORECASE)
+_NOT_DIGIT = re.compile(r"\D")
+
+
 def normalize_phone(raw: str) -> str:
     """Digits only (with a leading + kept), the form duplicates are matched on."""
-    main = re.split(r"(?i)\s*(?:x|ext\.?)\s*", raw.strip())[0]
-    digits = re.sub(r"\D", "", main)
+    main = _EXTENSION.split(raw.strip(), maxsplit=1)[0]
+    digits = _NOT_DIGIT.sub("", main)
     return ("+" if main.strip().startswith("+") else "") + digits
 
 
 def validate_phone(raw: str) -> None:
-    digits = re.sub(r"\D", "", re.split(r"(?i)\s*(?:x|ext\.?)\s*", raw.strip())[0])
+    digits = _NOT_DIGIT.sub("", _EXTENSION.split(raw.strip(), maxsplit=1)[0])
     if not PHONE_ALLOWED.match(raw.strip()) or not 7 <= len(digits) <= 15:
         raise ValidationError(
             f"“{raw}” is not a phone number: use digits, spaces, ( ) - . and an optional "

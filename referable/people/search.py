@@ -16,6 +16,8 @@ _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def normalize(text: str) -> str:
+    if text.isascii():  # most names and every e-mail address: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -106,6 +106,8 @@ _GUESSES: dict[str, str] = {
 }
 _EMAIL_HEADER = re.compile(r"e-?mail|courriel")
 _PHONE_HEADER = re.compile(r"phone|mobile|cell|\btel\b|telefon|fax")
+_EMAIL_SEPARATORS = re.compile(r"[;,\s]+")
+_PHONE_SEPARATORS = re.compile(r"[;,]")
 _CATEGORIES = {
     "": Person.Category.CONTACT,
     "contact": Person.Category.CONTACT,
@@ -328,9 +330,9 @@ def _row_record(line: int, row: list[str], mapping: dict[str, str]) -> Record:
         i = int(index)
         value = row[i].strip() if i < len(row) else ""
         if target == "email":
-            record.emails += [v for v in re.split(r"[;,\s]+", value) if v]
+            record.emails += [v for v in _EMAIL_SEPARATORS.split(value) if v]
         elif target == "phone":
-            record.phones += [v.strip() for v in re.split(r"[;,]", value) if v.strip()]
+            record.phones += [v.strip() for v in _PHONE_SEPARATORS.split(value) if v.strip()]
         elif target == "full_name":
             first, last = split_name(value)
             record.data.setdefault("first_name", first)
