@@ -205,7 +205,9 @@ def build(filters: Filters, *, now: datetime | None = None) -> Dashboard:
     months = [m.label for m in filters.months]
     monthly = summary.monthly_figures(filters, now=now)
     counts, debt_rows, won = monthly.counts, monthly.debts, monthly.won
-    contact_by_month, contact_overall = queries.first_contact_medians(monthly.minutes)
+    contact_by_month, contact_overall = queries.first_contact_medians(
+        monthly.minutes, histogram=monthly.histogram, medians=monthly.medians
+    )
     rungs, held = queries.book_health(filters)
     born = queries.events(filters)
     from_partners, to_partners = queries.partner_flows(filters)

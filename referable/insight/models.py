@@ -94,6 +94,14 @@ class ContactMinutes(MonthFigures):
     contacted = models.PositiveIntegerField()
 
 
+class ContactMedian(MonthFigures):
+    """The month's median minutes to first contact, for one tier or (``all_tiers``)
+    for every introduction: the month's figure when it is read whole."""
+
+    all_tiers = models.BooleanField(default=False)
+    minutes = models.FloatField()
+
+
 class DebtFigures(MonthFigures):
     """Feedback and thank-yous that became owed in the month."""
 

@@ -293,18 +293,23 @@ def first_contact_minutes(filters: Filters, *, months: Sequence[Month] | None = 
     )
 
 
-def first_contact_medians(minutes: Iterable) -> tuple[dict[int, float], float | None]:
+def first_contact_medians(
+    minutes: Iterable, *, histogram: Iterable = (), medians: dict[int, float] | None = None
+) -> tuple[dict[int, float], float | None]:
     """Median seconds from receipt to first contact, per month received and overall, to
-    the minute, read off the counts of ``first_contact_minutes``."""
+    the minute, read off the counts of ``first_contact_minutes``. Months summarized
+    come as their ``medians`` (in minutes) and a ``histogram`` of (minutes, how many)
+    of them all."""
     by_month: dict = defaultdict(lambda: defaultdict(int))
     overall: dict = defaultdict(int)
     for month, value, n in minutes:
         by_month[month][value] += n
         overall[value] += n
-    return (
-        {month: median_of(list(counts.items())) * 60 for month, counts in by_month.items()},
-        median_of(list(overall.items())) * 60 if overall else None,
-    )
+    for value, n in histogram:
+        overall[value] += n
+    found = {month: median_of(list(counts.items())) * 60 for month, counts in by_month.items()}
+    found.update({month: value * 60 for month, value in (medians or {}).items()})
+    return found, median_of(list(overall.items())) * 60 if overall else None
 
 
 def median_of(counts: list[tuple[float, int]]) -> float:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from referable.insight import queries
 from referable.insight.filters import MAX_MONTHS, Filters, Month, add_months, local_midnight
 from referable.insight.models import (
+    ContactMedian,
     ContactMinutes,
     DebtFigures,
     ReferralFigures,
@@ -45,6 +46,10 @@ class MonthlyFigures:
 
     counts: list[dict] = field(default_factory=list)
     minutes: list[tuple] = field(default_factory=list)
+    #: the summarized months' medians to first contact (minutes, by month index), and
+    #: how many were first contacted after each number of minutes in them all
+    medians: dict[int, float] = field(default_factory=dict)
+    histogram: list[tuple] = field(default_factory=list)
     debts: list[dict] = field(default_factory=list)
     won: list[dict] = field(default_factory=list)
     #: indexes of the period's months read from the summary
@@ -66,7 +71,9 @@ def monthly_figures(filters: Filters, *, now: datetime | None = None) -> Monthly
     read = _from_summary(filters, now, summarized)
     return MonthlyFigures(
         counts=found.counts + read.counts,
-        minutes=found.minutes + read.minutes,
+        minutes=found.minutes,
+        medians=read.medians,
+        histogram=read.histogram,
         debts=found.debts + read.debts,
         won=found.won + read.won,
         summarized=frozenset(summarized),
@@ -135,13 +142,20 @@ def _from_summary(filters: Filters, now: datetime, months: dict[int, SummarizedM
         # those still waiting are late, but for the ones not due yet
         row["late"] = row.pop("late_contacts") + row.pop("waiting") - not_due.get(key, 0)
         found.counts.append(row)
-    found.minutes = [
-        (index[month], minutes, n)
-        for month, minutes, n in ContactMinutes.objects.filter(chosen)
-        .values_list("month", "minutes")
+    medians = ContactMedian.objects.filter(
+        Q(month__in=list(index), tier_id=filters.tier_id)
+        if filters.tier_id
+        else Q(month__in=list(index), all_tiers=True)
+    )
+    found.medians = {
+        index[month]: value for month, value in medians.values_list("month", "minutes")
+    }
+    found.histogram = list(
+        ContactMinutes.objects.filter(chosen)
+        .values_list("minutes")
         .annotate(n=Sum("contacted"))
         .order_by()
-    ]
+    )
     found.debts = _reindexed(
         DebtFigures.objects.filter(chosen)
         .values("month", "kind")
@@ -268,7 +282,7 @@ def _summarize(practice, months: list[SummarizedMonth]) -> None:
     chosen = [(i, m) for i, m in enumerate(span.months) if m.first in rows]
     by_index = {i: rows[m.first] for i, m in chosen}
     wanted = [m for _i, m in chosen]
-    for model in (ReferralFigures, ContactMinutes, DebtFigures, ValueFigures):
+    for model in (ReferralFigures, ContactMinutes, ContactMedian, DebtFigures, ValueFigures):
         # straight in SQL: the ORM's delete would load every row to send its signal
         # (an audit entry each) for figures about to be written again
         stale = model.objects.filter(month__in=list(rows.values()))
@@ -342,7 +356,27 @@ def _contact_minutes(practice, span, months, by_index, bounds) -> None:
         .annotate(contacted=Count("id"))
         .order_by()
     )
-    _store(ContactMinutes, practice, grouped, by_index, bounds)
+    rows = list(grouped)
+    _store_medians(practice, rows, by_index)
+    _store(ContactMinutes, practice, rows, by_index, bounds)
+
+
+def _store_medians(practice, rows: list[dict], by_index: dict[int, SummarizedMonth]) -> None:
+    """Each month's median minutes to first contact, by tier and for all tiers."""
+    by_tier: dict = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        for tier, everyone in ((row["tier"], False), (None, True)):
+            by_tier[row["month"], tier, everyone][row["minutes"]] += row["contacted"]
+    ContactMedian.objects.bulk_create(
+        ContactMedian(
+            practice=practice,
+            month=by_index[index],
+            tier_id=tier,
+            all_tiers=everyone,
+            minutes=queries.median_of(list(counts.items())),
+        )
+        for (index, tier, everyone), counts in by_tier.items()
+    )
 
 
 def _debt_figures(practice, span, months, by_index, bounds) -> None:
