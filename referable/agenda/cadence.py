@@ -164,11 +164,15 @@ def due_now(
     found = []
     for rule in rules:
         resets = RESETS[rule.kind]
-        counting = [(day, t) for day, t in days if t.kind in resets]
-        last_day = max((day for day, _t in counting), default=None)
+        last_day, latest = None, []
+        for day, t in days:
+            if t.kind in resets:
+                if last_day is None or day > last_day:
+                    last_day, latest = day, [t]
+                elif day == last_day:
+                    latest.append(t)
         due_on = (last_day or since) + timedelta(days=rule.every_days)
         if due_on <= today:
-            latest = [t for day, t in counting if day == last_day]
             last = latest[0] if len(latest) == 1 else last_counting(latest, rule, zone)
             found.append(Due(rule=rule, due_on=due_on, last_touch=last, last_day=last_day))
     return sorted(found, key=lambda d: (d.due_on, d.rule.kind))

@@ -702,9 +702,12 @@ class ComputedSource:
 
     def _found(self, r: Reader) -> list:
         if self.name not in r.memo:
-            r.memo[self.name] = [
-                c for c in self.candidates(self.rows(r), r.moment) if r.shows(c.key, c.owner_id)
-            ]
+            found = self.candidates(self.rows(r), r.moment)
+            if r.decisions:
+                found = [c for c in found if r.shows(c.key, c.owner_id)]
+            else:  # the same, without writing every key
+                found = [c for c in found if c.owner_id in r.owners]
+            r.memo[self.name] = found
         return r.memo[self.name]
 
     def counts(self, r: Reader) -> dict[str, int]:
