@@ -213,3 +213,19 @@ def test_a_missing_or_malformed_key_is_not_found(web):
     assert web.get(reverse("agenda:reassign")).status_code == 404
     assert web.get(reverse("agenda:reassign"), {"key": "nothing:1"}).status_code == 404
     assert web.post(reverse("agenda:act"), {"key": "", "action": "done"}).status_code == 404
+
+
+def test_today_draws_fifty_items_counts_them_all_and_shows_the_rest_on_request(
+    web, practice, professional
+):
+    today = services.user_today(professional)
+    for n in range(55):
+        make_task(practice, professional, title=f"Task {n:02}", due_on=today - timedelta(n % 3))
+    page = web.get(reverse("agenda:today")).text
+    assert page.count('class="agenda-item') == 50
+    assert '<span class="n">55</span> Tasks' in page
+    assert "Show the 5 more" in page
+    # the oldest first, then by title within a day
+    assert page.index("Task 02") < page.index("Task 05") < page.index("Task 01")
+    everything = web.get(reverse("agenda:today"), {"all": "1"}).text
+    assert everything.count('class="agenda-item') == 55 and "more</a>" not in everything
