@@ -88,3 +88,39 @@ def test_items_outside_the_window_are_left_out(client_for, client, practice, pro
     make_event(practice, days=500, title="Far away")
     make_event(practice, days=-200, title="Long ago")
     assert _feed(client_for, client, professional) == {}
+
+
+def test_touches_fall_due_on_their_day_by_the_tiers_cadence(
+    client_for, client, practice, professional, make_user
+):
+    from referable.agenda import services as agenda
+    from referable.clients.tests.factories import make_client
+
+    started = timezone.localdate() - timedelta(days=400)
+    overdue = make_client(
+        practice,
+        professional,
+        person=make_person(practice, first_name="Olga", last_name="Overdue"),
+        start_date=started,
+    )
+    touched = make_client(
+        practice,
+        professional,
+        person=make_person(practice, first_name="Tina", last_name="Touched"),
+        start_date=started,
+        tier=overdue.tier,
+    )
+    make_client(practice, make_user(Role.PROFESSIONAL), tier=overdue.tier, start_date=started)
+    reviewed_at = timezone.now() - timedelta(days=10)
+    with practice_scope(practice):
+        agenda.save_touch_rule(practice, tier=overdue.tier, kind="review", every_days=365)
+        agenda.log_touch(touched, "review", at=reviewed_at)
+
+    items = _feed(client_for, client, professional)
+
+    reviews = {s: e for s, e in items.items() if s.startswith("Review:")}
+    assert set(reviews) == {"Review: Olga Overdue", "Review: Tina Touched"}
+    assert reviews["Review: Olga Overdue"].decoded("dtstart") == started + timedelta(days=365)
+    # the cadence counts the professional's calendar days
+    reviewed_on = reviewed_at.astimezone(professional.zone).date()
+    assert reviews["Review: Tina Touched"].decoded("dtstart") == reviewed_on + timedelta(days=365)
