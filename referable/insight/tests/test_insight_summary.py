@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection as db_connection
 from django.db import transaction
 from django.test.utils import CaptureQueriesContext
@@ -240,3 +241,12 @@ def test_the_summarized_dashboard_makes_the_same_queries_however_much_data(figur
     assert summarized(figures, filters) == {"2025-01", "2025-02", "2025-03"}
     assert count() == before
     assert before <= 12
+
+
+def test_the_summarize_command_brings_a_practice_up_to_date(figures, capsys):
+    call_command("summarize", practice=figures.practice.slug, everything=True)
+    assert f"{figures.practice.slug}: " in capsys.readouterr().out
+    filters = period(figures)
+    assert summarized(figures, filters) == {"2025-01", "2025-02", "2025-03"}
+    with pytest.raises(CommandError, match="No practice"):
+        call_command("summarize", practice="nowhere")
