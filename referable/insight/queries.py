@@ -139,8 +139,12 @@ def in_months(field: str, months: Sequence[Month]) -> Q:
     return found
 
 
-def _only(found: QuerySet, field: str, months: Sequence[Month] | None) -> QuerySet:
-    return found if months is None else found.filter(in_months(field, months))
+def within(field: str, filters: Filters, months: Sequence[Month] | None = None) -> Q:
+    """Rows whose ``field`` falls in the period, or only in ``months`` of it (one range
+    per run of months, so the database's index on the field is walked over them only)."""
+    if months is None:
+        return Q(**{f"{field}__gte": filters.starts, f"{field}__lt": filters.ends})
+    return in_months(field, months)
 
 
 def origin() -> Case:
@@ -220,12 +224,10 @@ def _whose(found: QuerySet, filters: Filters, referral: str = "") -> QuerySet:
     return found
 
 
-def referrals(filters: Filters) -> QuerySet[Referral]:
-    """Referrals received in the period, for the chosen professional and tier."""
-    return _whose(
-        Referral.objects.filter(received_at__gte=filters.starts, received_at__lt=filters.ends),
-        filters,
-    )
+def referrals(filters: Filters, months: Sequence[Month] | None = None) -> QuerySet[Referral]:
+    """Referrals received in the period (or ``months`` of it), for the chosen
+    professional and tier."""
+    return _whose(Referral.objects.filter(within("received_at", filters, months)), filters)
 
 
 #: what introductions are grouped by, besides their month
@@ -251,7 +253,7 @@ def referral_counts(
     past the due time). ``months``: only those of the period (all by default)."""
     now = now or timezone.now()
     return list(
-        grouped_referrals(_only(referrals(filters), "received_at", months), filters)
+        grouped_referrals(referrals(filters, months), filters)
         .annotate(
             received=Count("id"),
             contacted=Count("id", filter=Q(first_contacted_at__isnull=False)),
@@ -269,7 +271,7 @@ def referral_counts(
 def not_yet_due(filters: Filters, *, now: datetime, months: Sequence[Month]) -> list[dict]:
     """Referrals waiting for their first contact, neither late nor due yet, grouped
     (``grouped_referrals``): how many (``n``)."""
-    waiting = _only(referrals(filters), "received_at", months).filter(
+    waiting = referrals(filters, months).filter(
         first_contacted_at__isnull=True, contacted_late=False, first_contact_due_at__gte=now
     )
     return list(grouped_referrals(waiting, filters).annotate(n=Count("id")).order_by())
@@ -284,7 +286,7 @@ def first_contact_minutes(filters: Filters, *, months: Sequence[Month] | None = 
     """One query: (month, minutes, how many) for the referrals first contacted after each
     whole number of minutes, per month received."""
     return list(
-        _only(referrals(filters), "received_at", months)
+        referrals(filters, months)
         .filter(first_contacted_at__isnull=False)
         .annotate(month=month_bucket("received_at", filters), minutes=minutes_to_first_contact())
         .values_list("month", "minutes")
@@ -326,12 +328,11 @@ def median_of(counts: list[tuple[float, int]]) -> float:
     return sum(found) / len(found)
 
 
-def debts(filters: Filters) -> QuerySet[FeedbackDebt]:
-    """Feedback and thank-yous owed to referrers, that became owed in the period."""
+def debts(filters: Filters, months: Sequence[Month] | None = None) -> QuerySet[FeedbackDebt]:
+    """Feedback and thank-yous owed to referrers, that became owed in the period (or
+    ``months`` of it)."""
     return _whose(
-        FeedbackDebt.objects.filter(owed_since__gte=filters.starts, owed_since__lt=filters.ends),
-        filters,
-        "referral__",
+        FeedbackDebt.objects.filter(within("owed_since", filters, months)), filters, "referral__"
     )
 
 
@@ -339,7 +340,7 @@ def debt_counts(filters: Filters, *, months: Sequence[Month] | None = None) -> l
     """Debts by month owed and kind: how many were owed, how many are paid, and the
     total time they took to pay (for the average)."""
     return list(
-        _only(debts(filters), "owed_since", months)
+        debts(filters, months)
         .annotate(month=month_bucket("owed_since", filters))
         .values("month", "kind")
         .annotate(
@@ -354,7 +355,7 @@ def debt_counts(filters: Filters, *, months: Sequence[Month] | None = None) -> l
 def value_won(filters: Filters, *, months: Sequence[Month] | None = None) -> list[dict]:
     """Engagements by the month the prospect engaged, with their value per currency."""
     return list(
-        _only(engagements(filters), "stage_changed_at", months)
+        engagements(filters, months)
         .annotate(month=month_bucket("stage_changed_at", filters))
         .values("month", "currency")
         .annotate(engaged=Count("id"), value=Sum("value"))
@@ -362,14 +363,10 @@ def value_won(filters: Filters, *, months: Sequence[Month] | None = None) -> lis
     )
 
 
-def engagements(filters: Filters) -> QuerySet[Referral]:
-    """Referrals whose prospect engaged in the period."""
+def engagements(filters: Filters, months: Sequence[Month] | None = None) -> QuerySet[Referral]:
+    """Referrals whose prospect engaged in the period (or ``months`` of it)."""
     return _whose(
-        Referral.objects.filter(
-            stage=Stage.ENGAGED,
-            stage_changed_at__gte=filters.starts,
-            stage_changed_at__lt=filters.ends,
-        ),
+        Referral.objects.filter(within("stage_changed_at", filters, months), stage=Stage.ENGAGED),
         filters,
     )
 

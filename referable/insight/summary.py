@@ -320,11 +320,7 @@ def _note_bounds(bounds, index: int, row: dict) -> None:
 def _referral_figures(practice, span, months, by_index, bounds, stamp: datetime) -> None:
     waiting = Q(first_contacted_at__isnull=True, contacted_late=False)
     not_due = waiting & Q(first_contact_due_at__gte=stamp)
-    found = (
-        queries.referrals(span)
-        .filter(queries.in_months("received_at", months))
-        .annotate(tier=F("referrer__client__tier_id"))
-    )
+    found = queries.referrals(span, months).annotate(tier=F("referrer__client__tier_id"))
     grouped = (
         queries.grouped_referrals(found, span, "tier")
         .annotate(
@@ -345,8 +341,8 @@ def _referral_figures(practice, span, months, by_index, bounds, stamp: datetime)
 
 def _contact_minutes(practice, span, months, by_index, bounds) -> None:
     grouped = (
-        queries.referrals(span)
-        .filter(queries.in_months("received_at", months), first_contacted_at__isnull=False)
+        queries.referrals(span, months)
+        .filter(first_contacted_at__isnull=False)
         .annotate(
             month=queries.month_bucket("received_at", span),
             tier=F("referrer__client__tier_id"),
@@ -382,8 +378,7 @@ def _store_medians(practice, rows: list[dict], by_index: dict[int, SummarizedMon
 def _debt_figures(practice, span, months, by_index, bounds) -> None:
     paid = Q(paid_at__isnull=False)
     grouped = (
-        queries.debts(span)
-        .filter(queries.in_months("owed_since", months))
+        queries.debts(span, months)
         .annotate(
             month=queries.month_bucket("owed_since", span),
             tier=F("referral__referrer__client__tier_id"),
@@ -403,8 +398,7 @@ def _debt_figures(practice, span, months, by_index, bounds) -> None:
 
 def _value_figures(practice, span, months, by_index, bounds) -> None:
     grouped = (
-        queries.engagements(span)
-        .filter(queries.in_months("stage_changed_at", months))
+        queries.engagements(span, months)
         .annotate(
             month=queries.month_bucket("stage_changed_at", span),
             tier=F("referrer__client__tier_id"),
