@@ -109,17 +109,19 @@ class Seconds(Func):
 
 def month_bucket(field: str, filters: Filters, *, dates: bool = False) -> Case:
     """The index of the period's month that ``field`` falls in (rows outside the period
-    are filtered out before). ``dates``: the field is a date, not an instant."""
+    are filtered out before). ``dates``: the field is a date, not an instant. The latest
+    month is tried first: a summary of five years holds most rows in its last months."""
     months = filters.months
     return Case(
         *[
             When(
-                **{f"{field}__lt": months[index + 1].first if dates else month.ends},
+                **{f"{field}__gte": month.first if dates else month.starts},
                 then=Value(index),
             )
-            for index, month in enumerate(months[:-1])
+            for index, month in reversed(list(enumerate(months)))
+            if index
         ],
-        default=Value(len(months) - 1),
+        default=Value(0),
         output_field=IntegerField(),
     )
 
