@@ -23,9 +23,11 @@ from referable.insight.filters import Filters
 from referable.insight.models import SummarizedMonth
 from referable.insight.tests.conftest import _referral, at
 from referable.introductions import services
-from referable.introductions.models import FeedbackDebt, Referral
+from referable.introductions.models import FeedbackDebt, HeldEmail, Referral
 from referable.outbox import testing
 from referable.people import services as people_services
+from referable.practices.roles import Role
+from referable.practices.services import add_user
 from referable.practices.tenancy import practice_scope
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +252,21 @@ def test_the_summarize_command_brings_a_practice_up_to_date(figures, capsys):
     assert summarized(figures, filters) == {"2025-01", "2025-02", "2025-03"}
     with pytest.raises(CommandError, match="No practice"):
         call_command("summarize", practice="nowhere")
+
+
+def test_a_debt_paid_by_an_approved_email_is_shown_at_once(figures):
+    reviewer = add_user(
+        figures.practice, email="review@figures.test", password=None, role=Role.COMPLIANCE
+    )
+    with practice_scope(figures.practice):
+        services.save_compliance_settings(figures.practice, {"require_review": True})
+        debt = FeedbackDebt.objects.get(referral=figures.referrals["r2"], outcome="contacted")
+        services.pay_debt(debt, how="email", note="Thank you for thinking of us.")
+        [held] = HeldEmail.objects.filter(debt=debt)
+    refresh(figures)
+    filters = period(figures)
+    before = from_summary(figures, filters)
+    with practice_scope(figures.practice):
+        services.approve_held_email(held, reviewer=reviewer)
+    assert summarized(figures, filters) == {"2025-02", "2025-03"}
+    assert from_summary(figures, filters) == from_source(figures, filters) != before
