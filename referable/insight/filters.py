@@ -6,6 +6,7 @@ though it is already April in UTC. No database here."""
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 #: a period longer than this is refused: every chart has a bar per month
@@ -72,7 +73,7 @@ class Filters:
         """The instant the day after ``end`` begins: the period excludes it."""
         return local_midnight(self.end + timedelta(days=1), self.zone)
 
-    @property
+    @cached_property
     def months(self) -> list[Month]:
         found = []
         first = month_start(self.start)
