@@ -26,6 +26,7 @@ from referable.introductions import services
 from referable.introductions.models import FeedbackDebt, HeldEmail, Referral
 from referable.outbox import testing
 from referable.people import services as people_services
+from referable.practices.models import Practice
 from referable.practices.roles import Role
 from referable.practices.services import add_user
 from referable.practices.tenancy import practice_scope
@@ -270,3 +271,16 @@ def test_a_debt_paid_by_an_approved_email_is_shown_at_once(figures):
         services.approve_held_email(held, reviewer=reviewer)
     assert summarized(figures, filters) == {"2025-02", "2025-03"}
     assert from_summary(figures, filters) == from_source(figures, filters) != before
+
+
+def test_a_practice_that_moves_time_zone_is_summarized_again_in_its_new_one(figures):
+    refresh(figures)
+    moved = Practice.objects.get(pk=figures.practice.pk)  # the fixture's stays in New York
+    moved.time_zone = "Europe/London"
+    moved.save()
+    london = period(figures, zone=moved.zone)
+    assert summarized(figures, london) == set()
+    with practice_scope(moved):
+        assert summary.refresh(moved) >= 3
+    assert summarized(figures, london) == {"2025-01", "2025-02", "2025-03"}
+    assert from_summary(figures, london) == from_source(figures, london)
