@@ -100,11 +100,10 @@ def build_demo(plan: DemoPlan, slug: str) -> Practice:
                 import_string(area.demo_builder)(practice, plan)
                 if area.label == "practices" and slug != "demo":
                     _prefix_staff_emails(practice, slug)
-                if area.label == "people":
-                    # later areas look people up one by one; without statistics the
-                    # planner may pick a practice-wide index over the per-person one
-                    analyze()
-    analyze()
+                # later areas query what this one loaded: without fresh statistics the
+                # planner takes a practice-wide index for a selective one (the insight
+                # summary took minutes instead of seconds); sampled, this costs little
+                analyze()
     return practice
 
 
