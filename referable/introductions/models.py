@@ -232,6 +232,10 @@ class Referral(PracticeOwned):
                 fields=["practice", "referrer", "received_at", "stage", "value"],
                 name="referral_ledger",
             ),
+            # insight: a month changed since its summary is read by when stages moved
+            models.Index(
+                fields=["practice", "stage", "stage_changed_at"], name="referral_stage_changed"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -328,6 +332,8 @@ class FeedbackDebt(PracticeOwned):
         indexes = [
             models.Index(fields=["practice", "referrer", "paid_at"], name="debt_by_referrer"),
             models.Index(fields=["referral", "paid_at"], name="debt_open_by_referral"),
+            # insight: the debts of a month, by when they became owed
+            models.Index(fields=["practice", "owed_since"], name="debt_owed_since"),
         ]
         constraints = [
             models.UniqueConstraint(

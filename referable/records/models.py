@@ -73,6 +73,10 @@ class Communication(PracticeOwned):
         ordering = ["-produced_at", "-id"]
         indexes = [
             models.Index(fields=["practice", "-produced_at"], name="communication_time"),
+            # Today's cadence: the last e-mail each client was sent
+            models.Index(
+                fields=["practice", "person", "kind", "produced_at"], name="communication_person"
+            ),
             models.Index(fields=["related_type", "related_id"], name="communication_related"),
         ]
 
