@@ -20,6 +20,9 @@ from referable.practices.models import PracticeOwned
 class SummarizedMonth(PracticeOwned):
     """A calendar month in the practice's time zone, and how current its figures are."""
 
+    #: derived figures: the practice's archive holds the rows they are rebuilt from
+    archived = False
+
     first = models.DateField("first day of the month")
     zone = models.CharField(max_length=64)
     #: the month's bounds in ``zone``, as instants (UTC): the first inclusive, the second not
@@ -64,6 +67,8 @@ class MonthFigures(PracticeOwned):
 
     month = models.ForeignKey(SummarizedMonth, on_delete=models.CASCADE, related_name="+")
     tier_id = models.BigIntegerField(null=True, blank=True)
+
+    archived = False
 
     class Meta:
         abstract = True

@@ -200,7 +200,13 @@ def vcard_stream(people: models.QuerySet[Person] | None = None) -> Iterator[str]
 
 
 def archive_models() -> list[type[models.Model]]:
-    return [m for m in apps.get_models() if issubclass(m, PracticeOwned) and not m._meta.proxy]
+    """Every table of practice rows, but for derived ones (``archived = False``): a
+    summary is rebuilt from the rows the archive holds."""
+    return [
+        m
+        for m in apps.get_models()
+        if issubclass(m, PracticeOwned) and not m._meta.proxy and getattr(m, "archived", True)
+    ]
 
 
 def row_of(obj: models.Model) -> dict:
