@@ -187,11 +187,13 @@ def loading(cache_mb: int = 1024):
             cursor.execute(f"PRAGMA cache_size = {int(previous):d}")
 
 
-def analyze() -> None:
+def analyze(*, sampled: bool = False) -> None:
     """Refreshes the query planner's statistics: after loading a data set at once, the
-    planner would otherwise not know that a practice's index is not selective."""
+    planner would otherwise not know that a practice's index is not selective.
+    ``sampled``: a quick estimate, between the steps of a load; its row counts are rough
+    enough to mislead the planner, so a load ends with a full pass."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            # a sample per index is enough to rank them, and keeps this to a second
-            cursor.execute("PRAGMA analysis_limit = 2000")
+            # the limit stays with the connection: set it either way
+            cursor.execute(f"PRAGMA analysis_limit = {2000 if sampled else 0:d}")
         cursor.execute("ANALYZE")

@@ -103,7 +103,8 @@ def build_demo(plan: DemoPlan, slug: str) -> Practice:
                 # later areas query what this one loaded: without fresh statistics the
                 # planner takes a practice-wide index for a selective one (the insight
                 # summary took minutes instead of seconds); sampled, this costs little
-                analyze()
+                analyze(sampled=True)
+    analyze()
     return practice
 
 
