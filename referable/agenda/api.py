@@ -3,7 +3,7 @@ check the role and call the same queries and services as the pages."""
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from referable.agenda import queries, services, urgency
 from referable.agenda.schemas import ActIn, ActOut, AgendaOut, TaskIn, TaskOut
@@ -15,7 +15,8 @@ router = Router(tags=["agenda"])
 
 class AgendaFilters(Schema):
     professional: int | None = None
-    limit: int = 200
+    #: the first fifty, as Today shows them; ``total`` counts them all
+    limit: int = Field(50, description="How many items, most urgent first (1 to 1,000).")
 
 
 def _item_out(item: urgency.Item) -> dict:

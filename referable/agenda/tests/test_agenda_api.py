@@ -105,3 +105,16 @@ def test_a_compliance_reviewer_reads_but_cannot_act(api_client_for, practice, ma
         content_type="application/json",
     )
     assert response.status_code == 403
+
+
+def test_the_agenda_gives_the_first_fifty_and_counts_them_all(
+    api_client_for, practice, professional
+):
+    for n in range(55):
+        make_task(practice, professional, title=f"Task {n:02d}")
+    api = api_client_for(professional)
+    first = api.get("/api/v1/agenda").json()
+    assert first["total"] == 55 and len(first["items"]) == 50
+    everything = api.get("/api/v1/agenda", {"limit": 100}).json()
+    assert len(everything["items"]) == 55
+    assert [i["key"] for i in everything["items"][:50]] == [i["key"] for i in first["items"]]
