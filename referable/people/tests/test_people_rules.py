@@ -213,6 +213,20 @@ def test_search_finds_words_inside_names_accents_and_punctuation(in_practice):
     assert list(search_people("dental zzz")) == []
 
 
+def test_a_narrow_search_sorts_its_matches_as_a_broad_one_walks_them(in_practice, monkeypatch):
+    from referable.people import queries
+
+    for first, last in [("Zoe", "Smith"), ("Adam", "Smithers"), ("Bea", "Smith"), ("Al", "Jones")]:
+        make_person(in_practice, first_name=first, last_name=last)
+    assert queries._is_narrow("smith")
+    sorted_matches = list(search_people("smith"))
+    monkeypatch.setattr(queries, "NARROW", 3)
+    assert not queries._is_narrow("smith") and queries._is_narrow("jones")
+    walked = list(search_people("smith"))
+    assert [p.sort_name for p in sorted_matches] == ["smith bea", "smith zoe", "smithers adam"]
+    assert walked == sorted_matches
+
+
 def test_search_follows_edits_and_merges(in_practice):
     person = make_person(in_practice, last_name="Before", emails=["old@x.example"])
     services.update_person(person, {"last_name": "After"}, emails=["new@y.example"])
