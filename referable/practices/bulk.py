@@ -16,22 +16,40 @@ from django.utils import timezone
 CHUNK = 5000
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence]) -> int:
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    adapted: bool = False,
+) -> int:
+    """Inserts ``rows`` (tuples in the order of ``fields``) and returns how many.
+    ``adapted``: the values are already in the database's form; nothing is converted."""
     opts = model._meta
     model_fields = [opts.get_field(name) for name in fields]
-    columns = [f.column for f in model_fields]
     quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(opts.db_table)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join(['%s'] * len(columns))})"
-    )
-    converters = _converters(model_fields)
-    count = 0
-    iterator = iter(rows)
+    table, columns = quote(opts.db_table), ", ".join(quote(f.column) for f in model_fields)
+    converters = [] if adapted else _converters(model_fields)
+    converted = (_converted(row, converters) for row in rows)
     with connection.cursor() as cursor:
-        while chunk := list(islice(iterator, CHUNK)):
-            cursor.executemany(sql, [_converted(row, converters) for row in chunk])
+        if connection.vendor == "postgresql":
+            return _copy(cursor, table, columns, converted)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(model_fields))})"
+        count = 0
+        while chunk := list(islice(converted, CHUNK)):
+            cursor.executemany(sql, chunk)
             count += len(chunk)
+        return count
+
+
+def _copy(cursor, table: str, columns: str, rows: Iterable[Sequence]) -> int:
+    """PostgreSQL's COPY: one stream of rows rather than a statement per row, which is
+    what a firm-scale load spends its time on."""
+    count = 0
+    with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
     return count
 
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 from referable.people.models import EmailAddress, Person, Phone, SearchTerm, normalize_phone
 from referable.people.search import normalize, terms_for
 from referable.people.services import clean_emails, clean_phones, update_person
-from referable.practices.bulk import inserted_ids
+from referable.practices.bulk import insert_rows, inserted_ids
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_MB = MAX_BYTES // (1024 * 1024)
@@ -639,18 +639,9 @@ def _update_outcome(record: Record, current: dict, how: str) -> Outcome:
 
 
 def _insert(model, fields: Sequence[str], rows: list[tuple]) -> None:
-    """``executemany`` of rows whose values are already in the database's form (the
-    demo's ``insert_rows`` adapts every value, which at 2.5 million values dominates)."""
-    if not rows:
-        return
-    opts, quote = model._meta, connection.ops.quote_name
-    columns = ", ".join(quote(opts.get_field(f).column) for f in fields)
-    sql = (
-        f"INSERT INTO {quote(opts.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[start : start + 5000])
+    """Rows whose values are already in the database's form (the demo's conversion of
+    every value, at 2.5 million values, would dominate)."""
+    insert_rows(model, fields, rows, adapted=True)
 
 
 def _person_columns() -> tuple[list[str], dict]:
