@@ -215,3 +215,14 @@ def analyze(*, sampled: bool = False) -> None:
             # the limit stays with the connection: set it either way
             cursor.execute(f"PRAGMA analysis_limit = {2000 if sampled else 0:d}")
         cursor.execute("ANALYZE")
+
+
+def settle() -> None:
+    """After a large load into PostgreSQL, once committed: VACUUM marks the new pages
+    all-visible, so index-only scans need not visit the table, and autovacuum does not
+    do it later while the first pages are being served. (SQLite needs nothing; inside
+    a transaction, as in tests, VACUUM is not allowed and is left to autovacuum.)"""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")

@@ -9,7 +9,7 @@ from django.utils.module_loading import import_string
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from referable.practices.bulk import analyze, loading
+from referable.practices.bulk import analyze, loading, settle
 from referable.practices.demo import DEMO_DOMAIN, DEMO_PASSWORD, DemoPlan, erase_demo_practice
 from referable.practices.models import Practice, User
 from referable.practices.registry import areas
@@ -60,6 +60,7 @@ class Command(BaseCommand):
         with _progress(console, people) as progress, loading():
             plan.progress = progress
             practice = build_demo(plan, slug)
+        settle()
         self._print_logins(practice, built=True)
 
     def _print_logins(self, practice: Practice, *, built: bool) -> None:
