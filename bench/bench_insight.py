@@ -134,7 +134,7 @@ def _top_up(practice) -> int:
         )  # fmt: skip
         insert_rows(
             FeedbackDebt,
-            ("practice", "created_at", "updated_at", "referral", "referrer", "kind", "outcome", "owed_since", "paid_at", "paid_by", "paid_how", "note"),
+            ("practice", "created_at", "updated_at", "referral", "referrer", "kind", "outcome", "owed_since", "paid_at", "paid_by", "paid_how", "note", "owner"),
             _debt_rows(practice, rng, ids, plans, now),
         )  # fmt: skip
     analyze()
@@ -208,7 +208,7 @@ def _debt_rows(practice, rng, ids, plans, now):
         yield (
             practice.pk, p["received"], p["received"], referral_id, p["referrer"], "thank_you", "",
             p["received"], thanked if paid else None, p["owner"] if paid else None,
-            "note" if paid else "", "Thanked them." if paid else "",
+            "note" if paid else "", "Thanked them." if paid else "", p["owner"],
         )  # fmt: skip
         for stage, at in p["steps"]:
             if stage not in FEEDBACK_AT:
@@ -218,5 +218,5 @@ def _debt_rows(practice, rng, ids, plans, now):
             yield (
                 practice.pk, at, at, referral_id, p["referrer"], "feedback", stage, at,
                 told if paid else None, p["owner"] if paid else None, "note" if paid else "",
-                "Told them." if paid else "",
+                "Told them." if paid else "", p["owner"],
             )  # fmt: skip

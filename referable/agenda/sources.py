@@ -527,11 +527,11 @@ class Letters(QuerySource):
 class Feedback(QuerySource):
     name = FEEDBACK
     groups = (FEEDBACK,)
-    owner = "referral__owner_id"
+    owner = "owner_id"
     order = "owed_since"
     fields = (
         "id",
-        "referral__owner_id",
+        "owner_id",
         "kind",
         "outcome",
         "owed_since",

@@ -284,6 +284,7 @@ DEBT_FIELDS = (
     "note",
     "created_at",
     "updated_at",
+    "owner",
 )
 
 
@@ -336,7 +337,10 @@ def _build_children(
     insert_rows(
         FeedbackDebt,
         DEBT_FIELDS,
-        ((pk, referral.pk, referral.referrer_id, *rest, stamp, stamp) for referral, *rest in debts),
+        (
+            (pk, referral.pk, referral.referrer_id, *rest, stamp, stamp, referral.owner_id)
+            for referral, *rest in debts
+        ),
     )
     insert_instances(letters_)
     versions, disclosures = [], []

@@ -326,11 +326,27 @@ class FeedbackDebt(PracticeOwned):
     )
     paid_how = models.CharField(max_length=10, choices=PaidHow.choices, blank=True)
     note = models.TextField(blank=True, max_length=5000)
+    # the referral's owner, kept in step with it (services.update_referral): Today counts
+    # a professional's open debts from their own index, not by joining the firm's referrals
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
 
     class Meta:
         ordering = ["owed_since", "id"]
         indexes = [
             models.Index(fields=["practice", "referrer", "paid_at"], name="debt_by_referrer"),
+            models.Index(
+                fields=["practice", "owner", "owed_since"],
+                condition=models.Q(paid_at__isnull=True),
+                name="debt_open_by_owner",
+            ),
             models.Index(fields=["referral", "paid_at"], name="debt_open_by_referral"),
             # insight: the debts of a month, by when they became owed
             models.Index(fields=["practice", "owed_since"], name="debt_owed_since"),

@@ -244,6 +244,7 @@ def record_referral(
         referrer=referrer,
         kind=FeedbackDebt.Kind.THANK_YOU,
         owed_since=received,
+        owner_id=referral.owner_id,
     )
     _schedule_first_contact_alert(referral)
     return referral
@@ -282,6 +283,8 @@ def update_referral(referral: Referral, data: dict, *, by=None) -> Referral:
         exclude=["practice", "connection", "owner", "referrer", "prospect", "source_profile"]
     )
     referral.save()
+    if "owner" in data:
+        referral.debts.update(owner=referral.owner)
     return referral
 
 
@@ -357,6 +360,7 @@ def move_stage(
                 "practice_id": referral.practice_id,
                 "referrer_id": referral.referrer_id,
                 "owed_since": when,
+                "owner_id": referral.owner_id,
             },
         )
     if privacy_notice_given and referral.privacy_notice_given_at is None:

@@ -89,6 +89,20 @@ def test_feedback_owed_to_the_referrer_until_they_are_told(in_practice, professi
     assert not keys(agenda(professional), urgency.FEEDBACK)
 
 
+def test_feedback_owed_follows_the_referral_to_its_new_owner(in_practice, professional, colleague):
+    referral = make_referral(in_practice, by=professional)
+    intro.move_stage(referral, Stage.CONTACTED, by=professional)
+    intro.move_stage(referral, Stage.NOT_A_FIT, by=professional, reason="Not a fit")
+    owed = keys(agenda(professional), urgency.FEEDBACK)
+    assert len(owed) == FeedbackDebt.objects.filter(referral=referral).count() > 1
+    intro.update_referral(referral, {"owner": colleague}, by=professional)
+    assert set(FeedbackDebt.objects.filter(referral=referral).values_list("owner", flat=True)) == {
+        colleague.pk
+    }
+    assert not keys(agenda(professional), urgency.FEEDBACK)
+    assert keys(agenda(colleague), urgency.FEEDBACK) == owed
+
+
 def test_mark_contacted_moves_the_referral_in_its_own_area(in_practice, professional):
     referral = make_referral(in_practice, by=professional)
     found = agenda(professional, now=referral.first_contact_due_at - timedelta(minutes=5))
