@@ -342,8 +342,10 @@ class FeedbackDebt(PracticeOwned):
         ordering = ["owed_since", "id"]
         indexes = [
             models.Index(fields=["practice", "referrer", "paid_at"], name="debt_by_referrer"),
+            # without the practice first, so that the board's lookup of open debts by
+            # referral is not drawn to it by "practice = … AND paid_at IS NULL"
             models.Index(
-                fields=["practice", "owner", "owed_since"],
+                fields=["owner", "owed_since"],
                 condition=models.Q(paid_at__isnull=True),
                 name="debt_open_by_owner",
             ),

@@ -28,6 +28,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='feedbackdebt',
-            index=models.Index(condition=models.Q(('paid_at__isnull', True)), fields=['practice', 'owner', 'owed_since'], name='debt_open_by_owner'),
+            index=models.Index(condition=models.Q(('paid_at__isnull', True)), fields=['owner', 'owed_since'], name='debt_open_by_owner'),
         ),
     ]
