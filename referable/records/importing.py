@@ -638,12 +638,6 @@ def _update_outcome(record: Record, current: dict, how: str) -> Outcome:
 # --- writing ---------------------------------------------------------------------------
 
 
-def _insert(model, fields: Sequence[str], rows: list[tuple]) -> None:
-    """Rows whose values are already in the database's form (the demo's conversion of
-    every value, at 2.5 million values, would dominate)."""
-    insert_rows(model, fields, rows, adapted=True)
-
-
 def _person_columns() -> tuple[list[str], dict]:
     """Every column of Person with its default, so a field the people area adds later
     is filled the way the model would fill it."""
@@ -703,7 +697,7 @@ def _create_in_bulk(practice, creations: Sequence[Outcome], *, by, source_detail
                 "updated_at": stamp,
             }
         )
-    _insert(Person, columns, [tuple(p[c] for c in columns) for p in people])
+    insert_rows(Person, columns, [tuple(p[c] for c in columns) for p in people], adapted=True)
     ids = inserted_ids(Person, practice, len(people))
     emails, phones, terms, audit = [], [], [], []
     actor = (by.pk, by.email) if by is not None else (None, "system")
@@ -742,18 +736,20 @@ def _create_in_bulk(practice, creations: Sequence[Outcome], *, by, source_detail
                 stamp,
             )
         )
-    _insert(
+    insert_rows(
         EmailAddress,
         ("practice", "person", "address", "position", "created_at", "updated_at"),
         emails,
+        adapted=True,
     )
-    _insert(
+    insert_rows(
         Phone,
         ("practice", "person", "number", "normalized", "position", "created_at", "updated_at"),
         phones,
+        adapted=True,
     )
-    _insert(SearchTerm, ("practice", "person", "term"), terms)
-    _insert(
+    insert_rows(SearchTerm, ("practice", "person", "term"), terms, adapted=True)
+    insert_rows(
         AuditEntry,
         (
             "practice",
@@ -769,6 +765,7 @@ def _create_in_bulk(practice, creations: Sequence[Outcome], *, by, source_detail
             "updated_at",
         ),
         audit,
+        adapted=True,
     )
 
 
