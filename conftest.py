@@ -5,13 +5,16 @@ practice. Domain rows are created inside ``in_practice`` (the practice scope);
 requests go through the real middleware, which activates the user's own scope."""
 
 import os
+from datetime import datetime
 
 import pytest
+import time_machine
 from django.test import Client
 
 from referable.practices.roles import Role
 from referable.practices.services import add_user, create_practice
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import PRACTICE_TIME_ZONE
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -25,6 +28,23 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        metavar="ISO-INSTANT",
+        help="run as if the clock read this instant (it keeps ticking): the suite must "
+        "pass at any hour, and CI runs whenever it runs",
+    )
+
+
+def pytest_configure(config):
+    at = config.getoption("--clock")
+    if at:
+        traveller = time_machine.travel(datetime.fromisoformat(at), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +65,7 @@ def practice(db):
         "Northwind Advisors",
         owner_email="owner@northwind.test",
         owner_password="pw-owner-1",
-        time_zone="America/New_York",
+        time_zone=PRACTICE_TIME_ZONE,
     )
     return practice
 

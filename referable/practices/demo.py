@@ -15,6 +15,7 @@ from referable.practices.roles import Role
 from referable.practices.services import add_user
 
 DEMO_PASSWORD = "referable-demo"
+DEMO_TIME_ZONE = "America/New_York"
 DEMO_DOMAIN = "harborpine.example"
 
 STAFF_NAMES = [

@@ -32,7 +32,7 @@ class PracticeScopeMiddleware:
             self._touch(token)
         user = request.user
         if user.is_authenticated and user.practice_id:
-            with practice_scope(user.practice_id), acting_as(user):
+            with practice_scope(user.practice), acting_as(user):
                 return self.get_response(request)
         return self.get_response(request)
 

@@ -1,6 +1,6 @@
 """Agenda rows built through the agenda's own services, inside the practice's scope."""
 
-from datetime import date
+from django.utils import timezone
 
 from referable.agenda import services
 from referable.agenda.models import Task, TouchRule
@@ -8,9 +8,9 @@ from referable.practices.tenancy import practice_scope
 
 
 def make_task(practice, assignee, *, title="Send the checklist", due_on=None, **fields) -> Task:
-    data = {"title": title, "due_on": due_on or date.today(), "assignee": assignee, **fields}
     with practice_scope(practice):
-        return services.create_task(practice, data, by=assignee)
+        data = {"title": title, "due_on": due_on or timezone.localdate(), "assignee": assignee}
+        return services.create_task(practice, {**data, **fields}, by=assignee)
 
 
 def make_rule(practice, tier, kind="check_in", every_days=90) -> TouchRule:

@@ -38,7 +38,8 @@ def firm(in_practice, professional, make_user):
     for title in ("Pay the invoice", "Book the room", "Call the bank", "Draft the memo"):
         make_task(in_practice, professional, title=title, due_on=today)
     make_task(in_practice, professional, title="Late one", due_on=today - timedelta(days=3))
-    make_referral(in_practice, by=professional)
+    # overdue, so that it is on the agenda whatever the hour or the day of the week
+    make_referral(in_practice, by=professional, received_at=timezone.now() - timedelta(days=5))
     tier = make_client(in_practice, professional).tier
     make_rule(in_practice, tier, "touch", 30)
     colleague = make_user(Role.PROFESSIONAL)

@@ -7,10 +7,11 @@ from referable.clients import services
 from referable.clients.models import Client, Expectation, IntroductionProfile
 from referable.people.tests.factories import make_person
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import practice_today
 
 
 def days_ago(n: int) -> date:
-    return date.today() - timedelta(days=n)
+    return practice_today() - timedelta(days=n)
 
 
 def make_client(practice, owner, *, person=None, **fields) -> Client:

@@ -1,7 +1,5 @@
 """The demo builder and the bulk ladder, on a small practice of people and clients."""
 
-from datetime import date
-
 import pytest
 
 from referable.clients import demo as clients_demo
@@ -11,13 +9,14 @@ from referable.people import demo as people_demo
 from referable.practices import demo as practices_demo
 from referable.practices.demo import DemoPlan
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import practice_today
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def demo_practice(practice):
-    plan = DemoPlan(people=400, seed=3, today=date.today())
+    plan = DemoPlan(people=400, seed=3, today=practice_today())
     plan.practice = practice
     with practice_scope(practice):
         practices_demo.build(practice, plan)
@@ -48,8 +47,8 @@ def test_the_demo_shows_every_rung_and_every_guardrail(demo_practice):
 def test_reading_connections_only_where_they_matter_gives_the_same_answers(demo_practice):
     practice, _plan = demo_practice
     with practice_scope(practice):
-        quick = queries.compute(Client.objects.all(), today=date.today())
-        full = queries.compute(Client.objects.all(), today=date.today(), all_connections=True)
+        quick = queries.compute(Client.objects.all(), today=practice_today())
+        full = queries.compute(Client.objects.all(), today=practice_today(), all_connections=True)
     assert {k: a.ask for k, a in quick.items()} == {k: a.ask for k, a in full.items()}
     assert any(a.ask.proposal for a in quick.values())
 

@@ -1,7 +1,7 @@
 """The services: engagements, check-ins, trust, the relationship, profiles and asks — and
 the bad inputs, which must leave nothing half-saved."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -31,6 +31,7 @@ from referable.people.models import Person
 from referable.people.tests.factories import make_connection, make_person
 from referable.practices.roles import Role
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import practice_today
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_a_check_in_dated_in_the_future_is_refused(practice, professional):
             client,
             {expectation.pk: "meeting"},
             overall="meeting",
-            held_on=date.today() + timedelta(days=3),
+            held_on=practice_today() + timedelta(days=3),
         )
     assert "future" in exc.value.message_dict["held_on"][0]
     with practice_scope(practice):
@@ -250,7 +251,7 @@ def test_promises_from_the_introductions_area_count_when_it_offers_them(
     client = make_client(practice, professional)
     monkeypatch.setattr(queries, "promises_for", lambda ids: {client.person_id: (0, 3)})
     with practice_scope(practice):
-        assessment = queries.assess(client, today=date.today())
+        assessment = queries.assess(client, today=practice_today())
     assert any(r.text == "3 promise(s) missed" for r in assessment.trust.reasons)
 
 
@@ -270,12 +271,12 @@ def test_next_asks_for_answers_many_clients_in_constant_queries(
     for _ in range(3):
         ready_client(practice, professional)
     with practice_scope(practice), django_assert_max_num_queries(14):
-        asks = queries.next_asks_for(Client.objects.all(), today=date.today())
+        asks = queries.next_asks_for(Client.objects.all(), today=practice_today())
     assert {a.rung for a in asks.values()} == {ladder.ASK_RELATIONSHIP}
     for _ in range(5):
         ready_client(practice, professional)
     with practice_scope(practice), django_assert_max_num_queries(14):
-        assert len(queries.next_asks_for(Client.objects.all(), today=date.today())) == 8
+        assert len(queries.next_asks_for(Client.objects.all(), today=practice_today())) == 8
 
 
 def test_a_whole_practice_can_be_deleted_with_its_clients(practice, professional):

@@ -1,6 +1,6 @@
 """The demo practice has eighteen months of introductions in every stage, kind and method."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -19,6 +19,7 @@ from referable.people.demo import build as build_people
 from referable.practices.demo import DemoPlan
 from referable.practices.demo import build as build_practice
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import practice_today
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_covers_every_stage_kind_and_method_with_letters_feedback_and_some_overdue(
     practice,
 ):
-    plan = DemoPlan(people=600, seed=11, today=date.today())
+    plan = DemoPlan(people=600, seed=11, today=practice_today())
     plan.practice = practice
     with practice_scope(practice):
         build_practice(practice, plan)

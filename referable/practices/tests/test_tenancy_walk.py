@@ -7,7 +7,6 @@ outsider must leave A's data exactly as it was. A new URL kwarg whose model cann
 found fails the walk: name it ``<model>_id`` or declare it in ``url_kwarg_models``."""
 
 import re
-from datetime import date
 
 import pytest
 from django.apps import apps
@@ -21,6 +20,7 @@ from referable.practices.models import Practice, PracticeOwned
 from referable.practices.registry import areas
 from referable.practices.roles import Role
 from referable.practices.services import issue_token
+from referable.practices.tests.factories import practice_today
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -54,7 +54,7 @@ def _model_for(kwarg: str):
 
 @pytest.fixture
 def walk(db):
-    plan = DemoPlan(people=60, seed=7, today=date.today())
+    plan = DemoPlan(people=60, seed=7, today=practice_today())
     home = build_demo(plan, "walk")
     owner = home.users.get(role=Role.OWNER)
     issue_token(owner, "walked")

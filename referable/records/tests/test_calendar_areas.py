@@ -16,6 +16,7 @@ from referable.partners.tests.factories import make_partner
 from referable.people.tests.factories import make_person
 from referable.practices.roles import Role
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import practice_today
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +46,7 @@ def test_the_feed_has_the_users_calls_lunches_due_and_held_and_the_events(
     call = _call(practice, professional, at=at)
     partner = make_partner(practice, owner=professional, cadence_days=90)
     with practice_scope(practice):
-        partners.log_meeting(
-            partner, kind="lunch", held_on=timezone.localdate() - timedelta(days=20)
-        )
+        partners.log_meeting(partner, kind="lunch", held_on=practice_today() - timedelta(days=20))
     event = make_event(practice, days=10, title="Cinema night")
 
     items = _feed(client_for, client, professional)
@@ -57,7 +56,7 @@ def test_the_feed_has_the_users_calls_lunches_due_and_held_and_the_events(
     assert exact.decoded("dtstart") == at
     assert exact.decoded("dtend") - exact.decoded("dtstart") == timedelta(minutes=30)
     due = next(e for s, e in items.items() if s.startswith("Lunch due with"))
-    assert due.decoded("dtstart") == timezone.localdate() + timedelta(days=70)
+    assert due.decoded("dtstart") == practice_today() + timedelta(days=70)
     held = next(e for s, e in items.items() if s.startswith("Lunch with"))
     assert isinstance(held.decoded("dtstart"), date)
     assert str(items["Cinema night"]["uid"]) == event.uid
@@ -96,7 +95,7 @@ def test_touches_fall_due_on_their_day_by_the_tiers_cadence(
     from referable.agenda import services as agenda
     from referable.clients.tests.factories import make_client
 
-    started = timezone.localdate() - timedelta(days=400)
+    started = practice_today() - timedelta(days=400)
     overdue = make_client(
         practice,
         professional,

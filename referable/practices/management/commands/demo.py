@@ -1,6 +1,7 @@
 """``referable demo``: the demo practice, or a firm-scale data set for benchmarks."""
 
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -10,7 +11,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from referable.practices.bulk import analyze, loading, settle
-from referable.practices.demo import DEMO_DOMAIN, DEMO_PASSWORD, DemoPlan, erase_demo_practice
+from referable.practices.demo import (
+    DEMO_DOMAIN,
+    DEMO_PASSWORD,
+    DEMO_TIME_ZONE,
+    DemoPlan,
+    erase_demo_practice,
+)
 from referable.practices.models import Practice, User
 from referable.practices.registry import areas
 from referable.practices.roles import Role
@@ -56,7 +63,9 @@ class Command(BaseCommand):
                 )
             console.print(f"Deleting the existing “{existing.name}”…")
             erase_demo_practice(existing)
-        plan = DemoPlan(people=people, seed=seed, today=today or timezone.localdate())
+        # the demo's story is dated from the practice's today, not UTC's
+        local_today = timezone.localdate(timezone=ZoneInfo(DEMO_TIME_ZONE))
+        plan = DemoPlan(people=people, seed=seed, today=today or local_today)
         with _progress(console, people) as progress, loading():
             plan.progress = progress
             practice = build_demo(plan, slug)
@@ -86,7 +95,7 @@ def build_demo(plan: DemoPlan, slug: str) -> Practice:
         name,
         owner_email=f"olivia@{slug}.{DEMO_DOMAIN}" if slug != "demo" else f"olivia@{DEMO_DOMAIN}",
         owner_password=DEMO_PASSWORD,
-        time_zone="America/New_York",
+        time_zone=DEMO_TIME_ZONE,
         owner_first_name="Olivia",
         owner_last_name="Hart",
     )
