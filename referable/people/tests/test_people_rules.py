@@ -218,13 +218,18 @@ def test_a_narrow_search_sorts_its_matches_as_a_broad_one_walks_them(in_practice
 
     for first, last in [("Zoe", "Smith"), ("Adam", "Smithers"), ("Bea", "Smith"), ("Al", "Jones")]:
         make_person(in_practice, first_name=first, last_name=last)
-    assert queries._is_narrow("smith")
+    assert queries._few_matching_ids(["smith"]) is not None
     sorted_matches = list(search_people("smith"))
+    two_words = list(search_people("smith b"))
     monkeypatch.setattr(queries, "NARROW", 3)
-    assert not queries._is_narrow("smith") and queries._is_narrow("jones")
+    assert queries._few_matching_ids(["smith"]) is None
+    assert queries._few_matching_ids(["jones"]) is not None
     walked = list(search_people("smith"))
     assert [p.sort_name for p in sorted_matches] == ["smith bea", "smith zoe", "smithers adam"]
     assert walked == sorted_matches
+    # "smith" alone finds too many people here, but not together with "b"
+    assert queries._few_matching_ids(["smith", "b"]) == [two_words[0].pk]
+    assert [p.sort_name for p in two_words] == ["smith bea"]
 
 
 def test_search_follows_edits_and_merges(in_practice):
