@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from referable.partners.tests.factories import make_partner
 from referable.people.tests.factories import make_person
 from referable.practices.roles import Role
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import practice_today
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +145,8 @@ def test_suggest_lists_partners_whose_niche_fits(web, practice):
 
 def test_gifts_page_warns_and_negative_values_are_refused(web, practice):
     person = make_person(practice, first_name="Gil", last_name="Gifted")
+    # within the last twelve months, whenever the test runs
+    given_on = (practice_today() - timedelta(days=30)).isoformat()
     refused = web.post(
         reverse("partners:person-gifts", args=[person.pk]),
         {
@@ -150,7 +154,7 @@ def test_gifts_page_warns_and_negative_values_are_refused(web, practice):
             "kind": "gift",
             "value": "-3",
             "currency": "USD",
-            "given_on": "2026-01-02",
+            "given_on": given_on,
             "description": "x",
         },
     )
@@ -162,7 +166,7 @@ def test_gifts_page_warns_and_negative_values_are_refused(web, practice):
             "kind": "referral_fee",
             "value": "1500",
             "currency": "USD",
-            "given_on": "2026-01-02",
+            "given_on": given_on,
             "description": "Fee",
         },
     )
