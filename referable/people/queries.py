@@ -1,6 +1,6 @@
 """Reads shared by the pages and the API, each with its joins decided once."""
 
-from django.db.models import Prefetch, Q, QuerySet, Value
+from django.db.models import Lookup, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Concat
 
 from referable.people.models import Connection, EmailAddress, Person, Phone, SearchTerm
@@ -27,6 +27,23 @@ def matching_person_ids(query: str) -> QuerySet[Person]:
 NARROW = 5_000
 
 
+class _Among(Lookup):
+    """``pk__among=ids``: the ids written into the SQL as numbers. Bound one by one,
+    thousands of them cost PostgreSQL's driver 10 ms a query; each goes through
+    ``int()``, so nothing but digits reaches the SQL."""
+
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        numbers = ",".join(str(int(i)) for i in self.rhs) or "NULL"
+        return f"{lhs} IN ({numbers})", params
+
+
+Person._meta.pk.register_lookup(_Among)
+
+
 def search_people(query: str = "", category: str = "") -> QuerySet[Person]:
     words = query_words(query)
     few = _few_matching_ids(words) if words else None
@@ -39,7 +56,7 @@ def search_people(query: str = "", category: str = "") -> QuerySet[Person]:
         # person to meet the 300 who are both "pioneer" and "dental" (1 s and 100 ms).
         # Given the ids, both fetch just those; ordering by an expression that no index
         # gives makes them sort the few rather than walk the many.
-        people = Person.objects.filter(pk__in=few)
+        people = Person.objects.filter(pk__among=few)
         order = (Concat("sort_name", Value("")), "id")
     if category:
         people = people.filter(category=category)
