@@ -203,9 +203,10 @@ def board(request):
     if not request.user.can("see_firm"):
         mine = queries.own_owners(request.user)
         professional = professional if professional in mine else request.user.pk
-    page = Paginator(queries.board_clients(professional), BOARD_PAGE).get_page(
-        request.GET.get("page")
-    )
+    clients = queries.board_clients(professional)
+    paginator = Paginator(queries.in_board_order(clients), BOARD_PAGE)
+    paginator.count = clients.count()  # without the join that only orders the page
+    page = paginator.get_page(request.GET.get("page"))
     rows = queries.board_rows(list(page.object_list), steps)
     options = _who_options(request.user)
     return render(
