@@ -13,19 +13,20 @@ from referable.clients.tests.factories import make_client, make_expectation
 from referable.partners.models import Gift
 from referable.people.tests.factories import make_person
 from referable.practices.tenancy import practice_scope
+from referable.practices.tests.factories import PRACTICE_TIME_ZONE
 
 pytestmark = pytest.mark.django_db
 
 #: 01:30 UTC on the 25th
-EVENING_IN_NEW_YORK = datetime(2026, 11, 24, 20, 30, tzinfo=ZoneInfo("America/New_York"))
+EVENING_IN_NEW_YORK = datetime(2026, 11, 24, 20, 30, tzinfo=ZoneInfo(PRACTICE_TIME_ZONE))
 
 
 def test_a_scope_makes_its_practice_time_zone_the_current_one(practice, other_practice):
     with practice_scope(practice.pk):
-        assert timezone.get_current_timezone_name() == "America/New_York"
+        assert timezone.get_current_timezone_name() == PRACTICE_TIME_ZONE
         with practice_scope(other_practice):
             assert timezone.get_current_timezone_name() == "Europe/London"
-        assert timezone.get_current_timezone_name() == "America/New_York"
+        assert timezone.get_current_timezone_name() == PRACTICE_TIME_ZONE
     assert timezone.get_current_timezone_name() == "UTC"
 
 

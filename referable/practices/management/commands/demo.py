@@ -64,8 +64,8 @@ class Command(BaseCommand):
             console.print(f"Deleting the existing “{existing.name}”…")
             erase_demo_practice(existing)
         # the demo's story is dated from the practice's today, not UTC's
-        local_today = timezone.localdate(timezone=ZoneInfo(DEMO_TIME_ZONE))
-        plan = DemoPlan(people=people, seed=seed, today=today or local_today)
+        today = today or timezone.localdate(timezone=ZoneInfo(DEMO_TIME_ZONE))
+        plan = DemoPlan(people=people, seed=seed, today=today)
         with _progress(console, people) as progress, loading():
             plan.progress = progress
             practice = build_demo(plan, slug)
